@@ -1,0 +1,86 @@
+// Groups parsed registries into GetAuthorizationToken calls. Pure.
+import type { Partition, PrivateRegistry, PublicRegistry, Registry } from './registry.js';
+
+/** The API's limit on `registryIds` per call. */
+export const MAX_REGISTRY_IDS = 10;
+
+export interface PrivateTokenRequest {
+  kind: 'private';
+  partition: Partition;
+  region: string;
+  fips: boolean;
+  role?: string;
+  registryIds: string[];
+  registries: PrivateRegistry[];
+}
+
+export interface PublicTokenRequest {
+  kind: 'public';
+  region: 'us-east-1';
+  role?: string;
+  registries: PublicRegistry[];
+}
+
+export type TokenRequest = PrivateTokenRequest | PublicTokenRequest;
+
+/**
+ * One private request per (partition, region, fips, role), split into chunks of at most
+ * MAX_REGISTRY_IDS accounts; one public request per role (ECR Public's token covers every public
+ * host). Dual-stack is not in the key: one token serves both hosts of a region. Requests come in
+ * first-seen order. An empty role from `roleOf` counts as no role.
+ */
+export function planTokenRequests(
+  registries: readonly Registry[],
+  roleOf?: (r: Registry) => string | undefined,
+): TokenRequest[] {
+  const requests = new Map<string, TokenRequest>();
+  for (const r of registries) {
+    const role = roleOf?.(r) || undefined;
+    const withRole = role === undefined ? {} : { role };
+    if (r.kind === 'public') {
+      const key = JSON.stringify(['public', role]);
+      const request = requests.get(key) ?? {
+        kind: 'public',
+        region: 'us-east-1',
+        ...withRole,
+        registries: [],
+      };
+      if (request.kind === 'public') request.registries.push(r);
+      requests.set(key, request);
+    } else {
+      const key = JSON.stringify([r.partition, r.region, r.fips, role]);
+      const request = requests.get(key) ?? {
+        kind: 'private',
+        partition: r.partition,
+        region: r.region,
+        fips: r.fips,
+        ...withRole,
+        registryIds: [],
+        registries: [],
+      };
+      if (request.kind === 'private') {
+        if (!request.registryIds.includes(r.account)) request.registryIds.push(r.account);
+        request.registries.push(r);
+      }
+      requests.set(key, request);
+    }
+  }
+  return [...requests.values()].flatMap((request): TokenRequest[] =>
+    request.kind === 'private' ? split(request) : [request],
+  );
+}
+
+/** Consecutive chunks of MAX_REGISTRY_IDS accounts, each with the registries of its accounts. */
+function split(request: PrivateTokenRequest): PrivateTokenRequest[] {
+  if (request.registryIds.length <= MAX_REGISTRY_IDS) return [request];
+  const chunks: PrivateTokenRequest[] = [];
+  for (let i = 0; i < request.registryIds.length; i += MAX_REGISTRY_IDS) {
+    const ids = request.registryIds.slice(i, i + MAX_REGISTRY_IDS);
+    chunks.push({
+      ...request,
+      registryIds: ids,
+      registries: request.registries.filter((r) => ids.includes(r.account)),
+    });
+  }
+  return chunks;
+}
