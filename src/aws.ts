@@ -1,0 +1,101 @@
+// Amazon ECR token calls: one GetAuthorizationToken per planned request, all at once. Retries,
+// backoff and jitter are the SDK's standard strategy; we set the attempt count, a per-attempt
+// timeout (connect + response) and the proxy agent.
+import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import type { AuthorizationData } from './credentials.js';
+import { agentFor } from './proxy.js';
+import { dnsSuffix, partitionOfRegion } from './registry.js';
+import type { TokenRequest } from './token-plan.js';
+
+type Env = NodeJS.ProcessEnv;
+export type Service = 'ecr' | 'ecr-public' | 'sts';
+export type CredentialProvider = () => Promise<{
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}>;
+
+export interface ApiSettings {
+  maxAttempts: number;
+  timeoutSeconds: number;
+  httpProxy?: string;
+  env: Env;
+  /** Credentials for a role (registry-roles); without it the SDK's default chain signs every call. */
+  credentialsFor?: (role: string, region: string) => CredentialProvider;
+}
+
+const ENV_SUFFIX: Record<Service, string> = { ecr: 'ECR', 'ecr-public': 'ECR_PUBLIC', sts: 'STS' };
+
+/** The endpoint the SDK will call, as it resolves it: the AWS_ENDPOINT_URL_* overrides first. */
+export function endpointFor(service: Service, region: string, fips: boolean, env: Env): string {
+  const override = env[`AWS_ENDPOINT_URL_${ENV_SUFFIX[service]}`] || env.AWS_ENDPOINT_URL;
+  if (override) return override.trim();
+  const suffix = dnsSuffix(partitionOfRegion(region));
+  const useFips = fips || env.AWS_USE_FIPS_ENDPOINT === 'true';
+  if (service === 'ecr-public') return `https://api.ecr-public.${region}.${suffix}`;
+  if (service === 'sts') return `https://sts${useFips ? '-fips' : ''}.${region}.${suffix}`;
+  return useFips ? `https://ecr-fips.${region}.${suffix}` : `https://api.ecr.${region}.${suffix}`;
+}
+
+/** Client options shared by every AWS client we build (ECR, ECR Public, STS). */
+export function clientConfig(
+  service: Service,
+  region: string,
+  fips: boolean,
+  settings: ApiSettings,
+  role?: string,
+) {
+  const endpoint = endpointFor(service, region, fips, settings.env);
+  const agent = agentFor(endpoint, settings.httpProxy, settings.env);
+  const timeout = settings.timeoutSeconds * 1000;
+  return {
+    region,
+    maxAttempts: settings.maxAttempts,
+    customUserAgent: 'ecr-login',
+    ...(fips ? { useFipsEndpoint: true } : {}),
+    ...(role && settings.credentialsFor ? { credentials: settings.credentialsFor(role, region) } : {}),
+    requestHandler: {
+      connectionTimeout: timeout,
+      requestTimeout: timeout,
+      throwOnRequestTimeout: true,
+      ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
+    },
+  };
+}
+
+export interface TokenAnswer {
+  data: AuthorizationData[];
+}
+
+/** One API call for one planned request. ECR Public is loaded only when a public registry is listed. */
+export async function getAuthorizationToken(
+  request: TokenRequest,
+  settings: ApiSettings,
+): Promise<TokenAnswer> {
+  if (request.kind === 'public') {
+    const { ECRPUBLICClient, GetAuthorizationTokenCommand: PublicCommand } = await import(
+      '@aws-sdk/client-ecr-public'
+    );
+    const client = new ECRPUBLICClient(
+      clientConfig('ecr-public', request.region, false, settings, request.role),
+    );
+    try {
+      const out = await client.send(new PublicCommand({}));
+      return { data: out.authorizationData ? [out.authorizationData] : [] };
+    } finally {
+      client.destroy();
+    }
+  }
+  const client = new ECRClient(clientConfig('ecr', request.region, request.fips, settings, request.role));
+  try {
+    const out = await client.send(
+      new GetAuthorizationTokenCommand(
+        request.registryIds.length > 0 ? { registryIds: request.registryIds } : {},
+      ),
+    );
+    return { data: out.authorizationData ?? [] };
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,78 @@
+// The docker CLI, for hosts whose credentials a credential helper owns (or login-method: docker).
+// The password goes in on stdin, never in argv; output is captured, never echoed, and cleaned of the
+// CLI's boilerplate before it reaches a message.
+import { getExecOutput } from '@actions/exec';
+import { which } from '@actions/io';
+
+export type Exec = typeof getExecOutput;
+
+export async function dockerPath(): Promise<string | undefined> {
+  return (await which('docker', false)) || undefined;
+}
+
+/** Drops the "WARNING! … stored unencrypted" paragraph and the CLI's `time=… level=info` retry chatter. */
+export function cleanDockerOutput(text: string): string {
+  return text
+    .replace(/WARNING! Your (password|credentials)[\s\S]*?(credential-store\/?|credentials-store\/?)\s*/g, '')
+    .replace(/WARNING! Using --password via the CLI is insecure\.[^\n]*\n?/g, '')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line && !/^time="[^"]*" level=(info|debug)/.test(line) && line !== 'Login Succeeded')
+    .join(' ');
+}
+
+/** A failure worth retrying: the registry was not reached or the connection broke, never a 401/403. */
+export function isTransientDockerError(message: string): boolean {
+  if (/\b(401|403)\b|unauthorized|denied|forbidden/i.test(message)) return false;
+  return /dial tcp|connection refused|connection reset|i\/o timeout|no such host|TLS handshake timeout|EOF|timeout|temporary failure|server misbehaving|502|503|504/i.test(
+    message,
+  );
+}
+
+export interface DockerResult {
+  ok: boolean;
+  message: string;
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  delayMs: (attempt: number) => number;
+}
+
+export const DOCKER_RETRY: RetryPolicy = { attempts: 3, delayMs: (n) => 500 * 2 ** (n - 1) };
+
+export async function dockerLogin(
+  host: string,
+  username: string,
+  password: string,
+  env: NodeJS.ProcessEnv,
+  retry: RetryPolicy = DOCKER_RETRY,
+  exec: Exec = getExecOutput,
+): Promise<DockerResult> {
+  let last: DockerResult = { ok: false, message: '' };
+  for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+    const out = await exec('docker', ['login', '--username', username, '--password-stdin', host], {
+      input: Buffer.from(password),
+      silent: true,
+      ignoreReturnCode: true,
+      env: env as Record<string, string>,
+    });
+    last = { ok: out.exitCode === 0, message: cleanDockerOutput(`${out.stderr}\n${out.stdout}`) };
+    if (last.ok || !isTransientDockerError(last.message) || attempt === retry.attempts) break;
+    await new Promise((r) => setTimeout(r, retry.delayMs(attempt)));
+  }
+  return last;
+}
+
+export async function dockerLogout(
+  host: string,
+  env: NodeJS.ProcessEnv,
+  exec: Exec = getExecOutput,
+): Promise<DockerResult> {
+  const out = await exec('docker', ['logout', host], {
+    silent: true,
+    ignoreReturnCode: true,
+    env: env as Record<string, string>,
+  });
+  return { ok: out.exitCode === 0, message: cleanDockerOutput(`${out.stderr}\n${out.stdout}`) };
+}

@@ -1,0 +1,228 @@
+// Reads every input once into a typed Plan. Pure apart from the `read` and `env` it is given, so the
+// whole bad-input table is unit-testable; every problem is collected and reported together, before
+// any network call or disk write.
+import { display, redactUserinfo } from './display.js';
+import { isRegion, type Partition, parseRegistryList, partitionOfRegion, type Registry } from './registry.js';
+import { planTokenRequests, type TokenRequest } from './token-plan.js';
+
+export type LoginMethod = 'auto' | 'docker' | 'config-file';
+
+export interface Plan {
+  registries: Registry[];
+  /** Token requests; a private request with no registries is the caller's own default registry. */
+  requests: TokenRequest[];
+  region?: string;
+  maskPassword: boolean;
+  skipLogout: boolean;
+  httpProxy?: string;
+  maxAttempts: number;
+  apiTimeoutSeconds: number;
+  isolateConfig: boolean;
+  loginMethod: LoginMethod;
+  /** Role ARN per registry host (from `registry-roles`). */
+  roles: Map<string, string>;
+}
+
+export class InputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.length === 1 ? (problems[0] ?? '') : `Invalid inputs:\n- ${problems.join('\n- ')}`);
+    this.name = 'InputError';
+  }
+}
+
+export const LIMITS = { valueLength: 32_768, items: 100, maxAttempts: 10, apiTimeoutSeconds: 300 } as const;
+
+const REGION_SOURCES = 'the `region` input, AWS_REGION or AWS_DEFAULT_REGION';
+const ROLE_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+
+type Read = (name: string) => string;
+
+/** C0 controls and DEL; list inputs may span lines, so they keep \n, \r and \t. */
+function hasControlCharacter(value: string, multiline: boolean): boolean {
+  for (const ch of value) {
+    const code = ch.charCodeAt(0);
+    if (multiline && (ch === '\n' || ch === '\r' || ch === '\t')) continue;
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+export function parsePlan(read: Read, env: NodeJS.ProcessEnv): Plan {
+  const problems: string[] = [];
+  const text = (name: string, multiline = false): string => {
+    const value = read(name);
+    if (value.length > LIMITS.valueLength) {
+      problems.push(
+        `Input \`${name}\` is ${value.length} characters long; at most ${LIMITS.valueLength} are accepted.`,
+      );
+      return '';
+    }
+    if (hasControlCharacter(value, multiline)) {
+      problems.push(`Input \`${name}\` contains a control character: ${display(value)}.`);
+      return '';
+    }
+    return value;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const value = text(name);
+    if (value === '') return fallback;
+    if (/^(true|True|TRUE)$/.test(value)) return true;
+    if (/^(false|False|FALSE)$/.test(value)) return false;
+    problems.push(`Input \`${name}\` must be true or false, got ${display(value)}.`);
+    return fallback;
+  };
+  const choice = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = text(name);
+    if (value === '') return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    problems.push(`Input \`${name}\` must be one of ${allowed.join(', ')}, got ${display(value)}.`);
+    return fallback;
+  };
+  const integer = (name: string, fallback: number, max: number): number => {
+    const value = text(name);
+    if (value === '') return fallback;
+    const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (n >= 1 && n <= max) return n;
+    problems.push(`Input \`${name}\` must be a whole number from 1 to ${max}, got ${display(value)}.`);
+    return fallback;
+  };
+
+  const region = resolveRegion(text('region'), env, problems);
+  const registryType = choice('registry-type', ['private', 'public'] as const, 'private');
+  const registries = parseRegistries(text('registries', true), region, registryType, problems);
+  const roles = parseRoles(text('registry-roles', true), registries, region, problems);
+
+  const plan: Plan = {
+    registries,
+    requests: [],
+    region,
+    maskPassword: bool('mask-password', true),
+    skipLogout: bool('skip-logout', false),
+    httpProxy: parseProxy(text('http-proxy'), problems),
+    maxAttempts: integer('max-attempts', 5, LIMITS.maxAttempts),
+    apiTimeoutSeconds: integer('api-timeout-seconds', 30, LIMITS.apiTimeoutSeconds),
+    isolateConfig: bool('isolate-config', false),
+    loginMethod: choice('login-method', ['auto', 'docker', 'config-file'] as const, 'auto'),
+    roles,
+  };
+  if (problems.length > 0) throw new InputError(problems);
+
+  plan.requests = planTokenRequests(registries, (r) => roles.get(r.host));
+  if (registries.length === 0 && region) plan.requests.push(defaultRequest(region));
+  return plan;
+}
+
+function defaultRequest(region: string): TokenRequest {
+  const partition: Partition = partitionOfRegion(region);
+  return { kind: 'private', partition, region, fips: false, registryIds: [], registries: [] };
+}
+
+function resolveRegion(input: string, env: NodeJS.ProcessEnv, problems: string[]): string | undefined {
+  const sources: [string, string | undefined][] = [
+    ['Input `region`', input],
+    ['AWS_REGION', env.AWS_REGION?.trim()],
+    ['AWS_DEFAULT_REGION', env.AWS_DEFAULT_REGION?.trim()],
+  ];
+  for (const [source, value] of sources) {
+    if (!value) continue;
+    if (isRegion(value)) return value;
+    problems.push(`${source} is not an AWS region (like us-east-1): ${display(value)}.`);
+    return undefined;
+  }
+  return undefined;
+}
+
+function parseRegistries(
+  value: string,
+  region: string | undefined,
+  type: 'private' | 'public',
+  problems: string[],
+): Registry[] {
+  const items = value.split(/[,\r\n]+/).filter((s) => s.trim() !== '');
+  if (items.length > LIMITS.items) {
+    problems.push(`Input \`registries\` lists ${items.length} items; at most ${LIMITS.items} are accepted.`);
+    return [];
+  }
+  if (items.length === 0) {
+    if (type === 'public') return parseRegistryList('public.ecr.aws').registries;
+    if (!region) {
+      problems.push(`No region for the default registry: set ${REGION_SOURCES}, or list registries by host.`);
+    }
+    return [];
+  }
+  const parsed = parseRegistryList(value, region);
+  for (const p of parsed.problems) problems.push(`Input \`registries\`: ${p.item}: ${p.reason}`);
+  if (type === 'public') {
+    for (const r of parsed.registries.filter((x) => x.kind === 'private')) {
+      problems.push(
+        `Input \`registries\`: ${display(r.item)} is a private registry but \`registry-type\` is public; ` +
+          'drop `registry-type` (registries may mix public and private items).',
+      );
+    }
+  }
+  return parsed.registries;
+}
+
+function parseRoles(
+  value: string,
+  registries: Registry[],
+  region: string | undefined,
+  problems: string[],
+): Map<string, string> {
+  const roles = new Map<string, string>();
+  for (const line of value.split(/\r?\n/)) {
+    const entry = line.trim();
+    if (!entry) continue;
+    const eq = entry.lastIndexOf('=');
+    const item = entry.slice(0, eq).trim();
+    const arn = entry.slice(eq + 1).trim();
+    const where = `Input \`registry-roles\`: ${display(entry)}`;
+    if (eq <= 0 || !arn) {
+      problems.push(`${where} is not ITEM=ROLE_ARN.`);
+      continue;
+    }
+    const match = ROLE_ARN.exec(arn);
+    if (!match) {
+      problems.push(
+        `${where}: ${display(arn)} is not an IAM role ARN (arn:aws:iam::123456789012:role/name).`,
+      );
+      continue;
+    }
+    const parsed = parseRegistryList(item, region);
+    const target = parsed.registries[0];
+    const listed = target && registries.find((r) => r.host === target.host);
+    if (!target || parsed.problems.length > 0 || !listed) {
+      problems.push(`${where}: ${display(item)} does not name a registry listed in \`registries\`.`);
+      continue;
+    }
+    const partition = listed.kind === 'private' ? listed.partition : 'aws';
+    if (match[1] !== partition) {
+      problems.push(`${where}: the role is in partition ${match[1]} but the registry is in ${partition}.`);
+      continue;
+    }
+    if (roles.has(listed.host)) {
+      problems.push(`${where}: ${listed.host} already has a role.`);
+      continue;
+    }
+    roles.set(listed.host, arn);
+  }
+  return roles;
+}
+
+function parseProxy(value: string, problems: string[]): string | undefined {
+  if (!value) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || !url.hostname || url.pathname.length > 1 || url.search) {
+    problems.push(
+      `Input \`http-proxy\` must be a proxy URL like http://proxy.example:3128, got ${display(redactUserinfo(value))}.`,
+    );
+    return undefined;
+  }
+  return value;
+}

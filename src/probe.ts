@@ -1,0 +1,66 @@
+// Proves a credential the way `docker login` does: GET /v2/ with it must answer 200. Runs for every
+// registry at once, through the same proxy settings as the API calls, so direct config writes never
+// store a credential the registry would refuse.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { agentFor } from './proxy.js';
+
+export interface ProbeSettings {
+  httpProxy?: string;
+  env: NodeJS.ProcessEnv;
+  timeoutMs: number;
+  attempts: number;
+}
+
+export interface ProbeResult {
+  ok: boolean;
+  status?: number;
+  message: string;
+}
+
+function once(url: string, authorization: string, settings: ProbeSettings): Promise<ProbeResult> {
+  const agent = agentFor(url, settings.httpProxy, settings.env);
+  const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve) => {
+    const req = send(
+      url,
+      {
+        method: 'GET',
+        headers: { authorization, 'user-agent': 'ecr-login' },
+        timeout: settings.timeoutMs,
+        agent,
+      },
+      (res) => {
+        res.resume();
+        const status = res.statusCode ?? 0;
+        resolve({
+          ok: status === 200,
+          status,
+          message: `GET ${url} answered ${status} ${res.statusMessage ?? ''}`,
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${settings.timeoutMs / 1000}s`)));
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      resolve({ ok: false, message: `GET ${url} failed: ${e.code ? `${e.code} ` : ''}${e.message}` }),
+    );
+    req.end();
+  });
+}
+
+export async function proveCredential(
+  scheme: 'https' | 'http',
+  host: string,
+  token: string,
+  settings: ProbeSettings,
+): Promise<ProbeResult> {
+  const url = `${scheme}://${host}/v2/`;
+  let result: ProbeResult = { ok: false, message: '' };
+  for (let attempt = 1; attempt <= settings.attempts; attempt++) {
+    result = await once(url, `Basic ${token}`, settings);
+    // Only unreachable registries and 5xx are worth another try; an answer of 401/403 is final.
+    if (result.ok || (result.status !== undefined && result.status < 500)) break;
+    if (attempt < settings.attempts) await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+  }
+  return result;
+}

@@ -1,0 +1,47 @@
+// Which proxy a request goes through. The `http-proxy` input wins over the environment; otherwise
+// HTTPS_PROXY serves https targets and HTTP_PROXY http ones, as curl and the docker CLI do. NO_PROXY is
+// honoured either way, so VPC endpoints and loopback stand-ins can bypass a corporate proxy.
+import type { Agent } from 'node:http';
+import { HttpProxyAgent } from 'http-proxy-agent';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+
+type Env = NodeJS.ProcessEnv;
+
+function envValue(env: Env, name: string): string | undefined {
+  return (env[name.toUpperCase()] || env[name.toLowerCase()] || '').trim() || undefined;
+}
+
+/** True when NO_PROXY (entries: `*`, exact host, `.suffix` or bare domain for subdomains, host:port) covers the target. */
+export function bypassesProxy(target: URL, noProxy: string | undefined): boolean {
+  if (!noProxy) return false;
+  const host = target.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+  return noProxy
+    .split(/[\s,]+/)
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean)
+    .some((entry) => {
+      if (entry === '*') return true;
+      const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(entry);
+      if (!m?.[1]) return false;
+      if (m[2] && m[2] !== port) return false;
+      const name = m[1].replace(/^\[|\]$/g, '').replace(/^\*?\./, '.');
+      if (name.startsWith('.')) return host.endsWith(name) || host === name.slice(1);
+      return host === name || host.endsWith(`.${name}`);
+    });
+}
+
+/** The proxy URL for a target URL, or undefined for a direct connection. */
+export function proxyFor(target: string, httpProxyInput: string | undefined, env: Env): string | undefined {
+  const url = new URL(target);
+  if (bypassesProxy(url, envValue(env, 'no_proxy'))) return undefined;
+  if (httpProxyInput) return httpProxyInput;
+  return envValue(env, url.protocol === 'https:' ? 'https_proxy' : 'http_proxy');
+}
+
+/** An agent that tunnels (https) or forwards (http) through the proxy, or undefined for direct. */
+export function agentFor(target: string, httpProxyInput: string | undefined, env: Env): Agent | undefined {
+  const proxy = proxyFor(target, httpProxyInput, env);
+  if (!proxy) return undefined;
+  return target.startsWith('https:') ? new HttpsProxyAgent(proxy) : new HttpProxyAgent(proxy);
+}

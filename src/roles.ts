@@ -1,0 +1,65 @@
+// registry-roles: the token for a registry is fetched with a role assumed from the step's own
+// credentials. One AssumeRole per role however many regions use it; the STS client is loaded only
+// when a role is configured.
+import { type ApiSettings, type CredentialProvider, clientConfig } from './aws.js';
+import * as runner from './runner.js';
+
+/** AssumeRole failed: carries the role so the diagnosis can name it (the SDK error alone does not). */
+export class AssumeRoleError extends Error {
+  constructor(
+    readonly role: string,
+    override readonly cause: unknown,
+  ) {
+    super(`could not assume ${role}: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = (cause as Error)?.name || 'AssumeRoleError';
+  }
+}
+
+/** Session names show up in CloudTrail: tie them to the workflow run. */
+export function sessionName(env: NodeJS.ProcessEnv): string {
+  const run = env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}` : 'local';
+  return `ecr-login-${run}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+}
+
+async function assume(role: string, region: string, settings: ApiSettings) {
+  const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+  const client = new STSClient(clientConfig('sts', region, false, settings));
+  try {
+    const out = await client.send(
+      new AssumeRoleCommand({
+        RoleArn: role,
+        RoleSessionName: sessionName(settings.env),
+        DurationSeconds: 900,
+      }),
+    );
+    const c = out.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS returned no credentials');
+    runner.setSecret(c.SecretAccessKey);
+    if (c.SessionToken) runner.setSecret(c.SessionToken);
+    return {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+      ...(c.Expiration ? { expiration: c.Expiration } : {}),
+    };
+  } catch (error) {
+    throw new AssumeRoleError(role, error);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** A credentials factory for ApiSettings.credentialsFor, assuming each role once. */
+export function roleAssumer(
+  settings: () => ApiSettings,
+): (role: string, region: string) => CredentialProvider {
+  const cache = new Map<string, ReturnType<typeof assume>>();
+  return (role, region) => () => {
+    let pending = cache.get(role);
+    if (!pending) {
+      pending = assume(role, region, settings());
+      cache.set(role, pending);
+    }
+    return pending;
+  };
+}

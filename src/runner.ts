@@ -1,0 +1,98 @@
+// The runner's workflow-command and file-command protocol (see shared/runner-contract.md).
+// We speak it directly instead of using @actions/core: core imports @actions/http-client and undici
+// (~480 KB bundled), which would put an HTTP client into the post bundle and slow every start.
+import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { EOL } from 'node:os';
+
+type Env = NodeJS.ProcessEnv;
+
+function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function command(name: string, message: string): void {
+  process.stdout.write(`::${name}::${escapeData(message)}${EOL}`);
+}
+
+/** `with:` values arrive as INPUT_<NAME>, upper-cased, spaces turned into `_`; the whole value trimmed. */
+export function getInput(name: string, env: Env = process.env): string {
+  return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+
+export function getState(name: string, env: Env = process.env): string {
+  return env[`STATE_${name}`] ?? '';
+}
+
+function fileCommand(fileVar: string, legacy: string, name: string, value: string): void {
+  const file = process.env[fileVar];
+  if (!file) {
+    // Runners older than the file commands still understand the legacy workflow command.
+    process.stdout.write(`::${legacy} name=${name}::${escapeData(value)}${EOL}`);
+    return;
+  }
+  const delimiter = `ghadelimiter_${randomUUID()}`;
+  if (name.includes(delimiter) || value.includes(delimiter)) {
+    throw new Error(`refusing to write ${name}: the value contains the delimiter`);
+  }
+  appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8');
+}
+
+export function setOutput(name: string, value: string): void {
+  fileCommand('GITHUB_OUTPUT', 'set-output', name, value);
+}
+
+export function saveState(name: string, value: string): void {
+  fileCommand('GITHUB_STATE', 'save-state', name, value);
+}
+
+/** Exports a variable to later steps (and to our own post step) and to this process. */
+export function exportVariable(name: string, value: string): void {
+  process.env[name] = value;
+  fileCommand('GITHUB_ENV', 'set-env', name, value);
+}
+
+/** Registers a mask: the runner replaces `value` with *** in every log line printed after this one. */
+export function setSecret(value: string): void {
+  if (value) command('add-mask', value);
+}
+
+export function isDebug(): boolean {
+  return process.env.RUNNER_DEBUG === '1';
+}
+
+export function debug(message: string): void {
+  command('debug', message);
+}
+
+export function info(message: string): void {
+  process.stdout.write(message + EOL);
+}
+
+export function warning(message: string): void {
+  command('warning', message);
+}
+
+export function error(message: string): void {
+  command('error', message);
+}
+
+export function setFailed(message: string): void {
+  process.exitCode = 1;
+  error(message);
+}
+
+export async function group<T>(title: string, body: () => Promise<T>): Promise<T> {
+  command('group', title);
+  try {
+    return await body();
+  } finally {
+    command('endgroup', '');
+  }
+}
+
+/** Appends Markdown to the job summary; a runner without a summary file simply gets none. */
+export function appendSummary(markdown: string): void {
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (file) appendFileSync(file, markdown + EOL, 'utf8');
+}
