@@ -4,7 +4,7 @@
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import type { AuthorizationData } from './credentials.js';
 import { agentFor } from './proxy.js';
-import { dnsSuffix, partitionOfRegion } from './registry.js';
+import { dnsSuffix, type Partition, partitionOfRegion } from './registry.js';
 import type { TokenRequest } from './token-plan.js';
 
 type Env = NodeJS.ProcessEnv;
@@ -27,15 +27,35 @@ export interface ApiSettings {
 
 const ENV_SUFFIX: Record<Service, string> = { ecr: 'ECR', 'ecr-public': 'ECR_PUBLIC', sts: 'STS' };
 
-/** The endpoint the SDK will call, as it resolves it: the AWS_ENDPOINT_URL_* overrides first. */
+const DUAL_STACK_SUFFIX: Record<Partition, string> = {
+  aws: 'api.aws',
+  'aws-cn': 'api.amazonwebservices.com.cn',
+  'aws-us-gov': 'api.aws',
+  'aws-iso': 'api.aws.ic.gov',
+  'aws-iso-b': 'api.aws.scloud',
+  'aws-iso-e': 'api.cloud-aws.adc-e.uk',
+  'aws-iso-f': 'api.aws.hci.ic.gov',
+  'aws-eusc': 'api.amazonwebservices.eu',
+};
+
+/**
+ * The endpoint the SDK will call, as its endpoint rules resolve it (pinned by a test against the SDK's
+ * own endpointProvider): the AWS_ENDPOINT_URL_* overrides first, then FIPS and dual-stack variants.
+ * It decides NO_PROXY and names the endpoint in messages.
+ */
 export function endpointFor(service: Service, region: string, fips: boolean, env: Env): string {
   const override = env[`AWS_ENDPOINT_URL_${ENV_SUFFIX[service]}`] || env.AWS_ENDPOINT_URL;
   if (override) return override.trim();
-  const suffix = dnsSuffix(partitionOfRegion(region));
-  const useFips = fips || env.AWS_USE_FIPS_ENDPOINT === 'true';
-  if (service === 'ecr-public') return `https://api.ecr-public.${region}.${suffix}`;
-  if (service === 'sts') return `https://sts${useFips ? '-fips' : ''}.${region}.${suffix}`;
-  return useFips ? `https://ecr-fips.${region}.${suffix}` : `https://api.ecr.${region}.${suffix}`;
+  const partition = partitionOfRegion(region);
+  const f = fips || env.AWS_USE_FIPS_ENDPOINT === 'true';
+  const dual = env.AWS_USE_DUALSTACK_ENDPOINT === 'true';
+  const suffix = dual ? DUAL_STACK_SUFFIX[partition] : dnsSuffix(partition);
+  let name: string;
+  if (service === 'sts') name = f && (dual || partition !== 'aws-us-gov') ? 'sts-fips' : 'sts';
+  else if (service === 'ecr-public') {
+    name = f ? 'api.ecr-public-fips' : dual && partition === 'aws' ? 'ecr-public' : 'api.ecr-public';
+  } else name = dual ? (f ? 'ecr-fips' : 'ecr') : f ? 'api.ecr-fips' : 'api.ecr';
+  return `https://${name}.${region}.${suffix}`;
 }
 
 /** Client options shared by every AWS client we build (ECR, ECR Public, STS). */

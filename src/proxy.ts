@@ -22,6 +22,8 @@ export function bypassesProxy(target: URL, noProxy: string | undefined): boolean
     .filter(Boolean)
     .some((entry) => {
       if (entry === '*') return true;
+      // A bare IPv6 address (`::1`, as in the common `localhost,127.0.0.1,::1`) carries no port.
+      if (/^[0-9a-f:.]+$/.test(entry) && entry.split(':').length > 2) return host === entry;
       const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(entry);
       if (!m?.[1]) return false;
       if (m[2] && m[2] !== port) return false;
