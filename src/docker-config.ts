@@ -2,9 +2,10 @@
 // do not own (other auths, credHelpers, proxies, unknown keys) is carried through untouched; writes
 // are atomic (temp file in the same directory + rename) so a reader never sees half a file.
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { withConfigLock } from './config-lock.js';
 
 export interface AuthEntry {
   auth?: string;
@@ -47,8 +48,9 @@ export async function readConfig(dir: string): Promise<DockerConfig> {
 
 export async function writeConfig(dir: string, config: DockerConfig): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const target = configFile(dir);
-  const temp = join(dir, `.config.json.${randomBytes(6).toString('hex')}.tmp`);
+  // Like the docker CLI, write through a symlinked config.json (dotfile setups) instead of replacing the link.
+  const target = await realpath(configFile(dir)).catch(() => configFile(dir));
+  const temp = join(dirname(target), `.config.json.${randomBytes(6).toString('hex')}.tmp`);
   try {
     // docker writes tab-indented JSON; keep the file looking like its own.
     await writeFile(temp, `${JSON.stringify(config, null, '\t')}\n`, { mode: 0o600 });
@@ -77,6 +79,43 @@ export function helperFor(config: DockerConfig, host: string): string | undefine
 export function authKeysFor(config: DockerConfig, hosts: readonly string[]): string[] {
   const wanted = new Set(hosts.map((h) => h.toLowerCase()));
   return Object.keys(config.auths ?? {}).filter((key) => wanted.has(authKeyHost(key)));
+}
+
+/**
+ * `before` with only `hosts`' `auths` entries taken from `after` (added, changed or removed). The docker CLI
+ * rewrites the whole file on login/logout, dropping the keys it does not know and reordering the rest;
+ * this puts everything that is not ours back as it was.
+ */
+export function restoreUserEntries(
+  before: DockerConfig,
+  after: DockerConfig,
+  hosts: readonly string[],
+): DockerConfig {
+  const auths: Record<string, AuthEntry> = { ...before.auths };
+  for (const key of authKeysFor(before, hosts)) delete auths[key];
+  for (const key of authKeysFor(after, hosts)) auths[key] = after.auths?.[key] ?? {};
+  if (before.auths === undefined && Object.keys(auths).length === 0) return before;
+  return { ...before, auths };
+}
+
+/**
+ * Runs a docker CLI command that logs `hosts` in or out, under our config lock (the CLI takes none), then
+ * rewrites the file as restoreUserEntries when the CLI changed more than those hosts' entries.
+ */
+export async function withUserEntriesKept<T>(
+  dir: string,
+  hosts: readonly string[],
+  run: () => Promise<T>,
+): Promise<T> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  return withConfigLock(dir, async () => {
+    const before = await readConfig(dir);
+    const result = await run();
+    const after = await readConfig(dir);
+    const fixed = restoreUserEntries(before, after, hosts);
+    if (JSON.stringify(fixed) !== JSON.stringify(after)) await writeConfig(dir, fixed);
+    return result;
+  });
 }
 
 /** A copy of `config` without our hosts' `auths` entries; every other key is kept as it was. */

@@ -59,7 +59,7 @@ export function parsePlan(read: Read, env: NodeJS.ProcessEnv): Plan {
       return '';
     }
     if (hasControlCharacter(value, multiline)) {
-      problems.push(`Input \`${name}\` contains a control character: ${display(value)}.`);
+      problems.push(`Input \`${name}\` contains a control character: ${display(redactUserinfo(value))}.`);
       return '';
     }
     return value;
@@ -174,7 +174,8 @@ function parseRoles(
   for (const line of value.split(/\r?\n/)) {
     const entry = line.trim();
     if (!entry) continue;
-    const eq = entry.lastIndexOf('=');
+    // Items never hold '=', role names may (`[\w+=,.@/-]`): split at the first one.
+    const eq = entry.indexOf('=');
     const item = entry.slice(0, eq).trim();
     const arn = entry.slice(eq + 1).trim();
     const where = `Input \`registry-roles\`: ${display(entry)}`;

@@ -4,8 +4,16 @@
 import { mkdir } from 'node:fs/promises';
 import { withConfigLock } from './config-lock.js';
 import type { Credential } from './credentials.js';
+import { describeLoginFailure } from './diagnose.js';
 import type { DockerResult, dockerLogin } from './docker-cli.js';
-import { type DockerConfig, helperFor, readConfig, writeConfig } from './docker-config.js';
+import {
+  authKeyHost,
+  type DockerConfig,
+  helperFor,
+  readConfig,
+  withUserEntriesKept,
+  writeConfig,
+} from './docker-config.js';
 import type { LoginMethod } from './inputs.js';
 import type { ProbeResult, ProbeSettings, proveCredential } from './probe.js';
 import type { Via } from './state.js';
@@ -35,9 +43,15 @@ export function chooseVia(method: LoginMethod, config: DockerConfig, host: strin
   return helperFor(config, host) ? 'docker' : 'file';
 }
 
+/** How a message names the hosts a helper owns: the default registry's host is unknown before its token. */
+function whose(host: string): string {
+  return host ? `${host}'s credentials` : "every registry's credentials (credsStore)";
+}
+
 /**
  * The reason this plan cannot work on this runner, known before any network call: a missing docker CLI
- * where one is needed, or config-file against a helper-owned host (the CLI would ignore `auths`).
+ * where one is needed, config-file against a helper-owned host (the CLI would ignore `auths`), or a host
+ * owned by the Amazon ECR credential helper, which cannot store a credential.
  */
 export function preflight(
   method: LoginMethod,
@@ -47,10 +61,18 @@ export function preflight(
   dockerFound: boolean,
 ): string | undefined {
   const owned = isolated ? [] : hosts.filter((h) => helperFor(config, h));
-  if (method === 'config-file' && owned.length > 0) {
-    const h = owned[0] ?? '';
+  const ecrHelper = owned.find((h) => helperFor(config, h) === 'ecr-login');
+  if (ecrHelper !== undefined) {
     return (
-      `login-method is config-file, but the docker config sends ${h}'s credentials to the credential helper ` +
+      `The docker config sends ${whose(ecrHelper)} to docker-credential-ecr-login, the Amazon ECR credential ` +
+      'helper: it fetches its own tokens and cannot store ours (docker login fails with "not implemented"). ' +
+      'Drop that credHelpers/credsStore entry, or set isolate-config: true to log in to a job-private config.'
+    );
+  }
+  const h = owned[0];
+  if (method === 'config-file' && h !== undefined) {
+    return (
+      `login-method is config-file, but the docker config sends ${whose(h)} to the credential helper ` +
       `"${helperFor(config, h)}", so docker would ignore a credential written to the file. ` +
       'Set isolate-config: true (a job-private config), or use login-method: auto.'
     );
@@ -59,24 +81,47 @@ export function preflight(
   if (method === 'docker') {
     return 'login-method is docker, but the docker CLI was not found on PATH. Use login-method: auto or config-file on runners without docker.';
   }
-  if (owned.length > 0) {
-    const h = owned[0] ?? '';
+  if (h !== undefined) {
     return (
-      `The docker config sends ${h}'s credentials to the credential helper "${helperFor(config, h)}", which only the ` +
+      `The docker config sends ${whose(h)} to the credential helper "${helperFor(config, h)}", which only the ` +
       'docker CLI can drive, and docker was not found on PATH. Install docker, or set isolate-config: true.'
     );
   }
   return undefined;
 }
 
-/** In a job-private config our hosts always use `auths`: an empty credHelpers entry overrides a helper. */
+/**
+ * In a job-private config our hosts always use `auths`, for the docker CLI and for containers/image clients
+ * (skopeo, podman, buildah) alike. Docker sends every host without a `credHelpers` entry to `credsStore`, and
+ * only an empty entry would override that, but containers/image ignores `credsStore` and runs
+ * `docker-credential-<value>` for any `credHelpers` entry, even an empty one (it then fails outright). So our
+ * hosts' `credHelpers` entries are removed, and a `credsStore` is replaced by explicit `credHelpers` entries
+ * for every other host the config names in `auths` (docker marks each host it stored in the helper there):
+ * those hosts keep their helper; ours never reach it.
+ */
 function overrideHelpers(config: DockerConfig, hosts: readonly string[]): DockerConfig {
-  const owned = hosts.filter((h) => helperFor(config, h));
-  if (owned.length === 0) return config;
-  return {
-    ...config,
-    credHelpers: { ...config.credHelpers, ...Object.fromEntries(owned.map((h) => [h, ''])) },
-  };
+  if (!hosts.some((h) => helperFor(config, h))) return config;
+  const ours = new Set(hosts.map((h) => h.toLowerCase()));
+  const { credsStore, ...rest } = config;
+  const credHelpers: Record<string, string> = {};
+  if (credsStore) {
+    for (const key of Object.keys(config.auths ?? {})) {
+      if (!ours.has(authKeyHost(key))) credHelpers[key] = credsStore;
+    }
+  }
+  for (const [key, helper] of Object.entries(config.credHelpers ?? {})) {
+    if (!ours.has(key.toLowerCase())) credHelpers[key] = helper;
+  }
+  return { ...rest, credHelpers };
+}
+
+/** The docker CLI's environment: our config directory, and the `http-proxy` input as its proxy too. */
+function dockerEnv(setup: LoginSetup): NodeJS.ProcessEnv {
+  const proxy = setup.probe.httpProxy;
+  const proxyEnv = proxy
+    ? { HTTPS_PROXY: proxy, https_proxy: proxy, HTTP_PROXY: proxy, http_proxy: proxy }
+    : {};
+  return { ...setup.env, ...proxyEnv, DOCKER_CONFIG: setup.dir };
 }
 
 function authOf(cred: Credential): string {
@@ -105,8 +150,15 @@ export async function loginAll(
     }
   }
   const viaOf = (c: Credential) => chooseVia(setup.method, config, c.host);
+  // preflight saw the planned hosts only; the token answer names the real ones (the default registry's
+  // host is unknown before it): config-file never writes a credential that a helper would shadow.
+  const usable = creds.filter((c) => {
+    const problem = setup.isolated ? undefined : preflight(setup.method, config, [c.host], false, true);
+    if (problem) failures.push({ cred: c, message: problem });
+    return !problem;
+  });
 
-  const direct = creds.filter((c) => viaOf(c) === 'file');
+  const direct = usable.filter((c) => viaOf(c) === 'file');
   const proofs: ProbeResult[] = await Promise.all(
     direct.map((c) => deps.prove(c.scheme, c.host, authOf(c), setup.probe)),
   );
@@ -115,7 +167,15 @@ export async function loginAll(
     if (proof?.ok) return true;
     failures.push({
       cred: c,
-      message: `the registry refused the credential: ${proof?.message ?? 'no answer'}`,
+      message: describeLoginFailure(
+        c,
+        {
+          via: 'proof',
+          ...(proof?.status !== undefined ? { status: proof.status } : {}),
+          detail: proof?.message ?? '',
+        },
+        setup.probe,
+      ),
     });
     return false;
   });
@@ -127,14 +187,18 @@ export async function loginAll(
     for (const c of proven) onLogin(c, 'file');
   }
 
-  // One at a time: the docker CLI does not lock the config file.
-  for (const c of creds.filter((x) => viaOf(x) === 'docker')) {
-    const result: DockerResult = await deps.dockerLogin(c.host, c.username, c.password, {
-      ...setup.env,
-      DOCKER_CONFIG: setup.dir,
-    });
+  // One at a time, under our lock: the docker CLI does not lock the config file, and it drops the keys it
+  // does not know (the user's), which are put back after each login.
+  for (const c of usable.filter((x) => viaOf(x) === 'docker')) {
+    const result: DockerResult = await withUserEntriesKept(setup.dir, [c.host], () =>
+      deps.dockerLogin(c.host, c.username, c.password, dockerEnv(setup)),
+    );
     if (result.ok) onLogin(c, 'docker');
-    else failures.push({ cred: c, message: `docker login failed: ${result.message}` });
+    else
+      failures.push({
+        cred: c,
+        message: describeLoginFailure(c, { via: 'docker', detail: result.message }, setup.probe),
+      });
   }
   return failures;
 }

@@ -101,7 +101,20 @@ function row(cred: Credential, via: Via | undefined, error?: string): SummaryRow
   };
 }
 
+/**
+ * Runs main; an unexpected failure (a lock timeout, a root-owned ~/.docker, an unwritable RUNNER_TEMP) still
+ * ends as one `::error::` line instead of a stack trace. State saved before it lets post clean up.
+ */
 export async function runMain(deps: MainDeps = defaults()): Promise<void> {
+  try {
+    await mainSteps(deps);
+  } catch (error) {
+    runner.debug((error as Error).stack ?? String(error));
+    runner.setFailed(`ECR login failed: ${(error as Error).message ?? String(error)}`);
+  }
+}
+
+async function mainSteps(deps: MainDeps): Promise<void> {
   let plan: Plan;
   try {
     plan = parsePlan((name) => runner.getInput(name, deps.env), deps.env);

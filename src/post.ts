@@ -1,8 +1,9 @@
 // The post step: remove every credential main added, even after a partial failure, then verify that
 // none remain. Imports nothing that loads the AWS SDK or an HTTP client (the post bundle stays small).
 import { rm } from 'node:fs/promises';
+import { withConfigLock } from './config-lock.js';
 import { dockerLogout } from './docker-cli.js';
-import { authKeysFor, readConfig, withoutHosts, writeConfig } from './docker-config.js';
+import { authKeysFor, readConfig, withoutHosts, withUserEntriesKept, writeConfig } from './docker-config.js';
 import * as runner from './runner.js';
 import { decodeState, type PostState, STATE_KEY } from './state.js';
 
@@ -23,7 +24,17 @@ function warnIfExpired(state: PostState, now: Date): void {
   );
 }
 
+/** Runs post; an unexpected failure is one warning naming it (post never fails the job over cleanup). */
 export async function runPost(deps: PostDeps = defaults()): Promise<void> {
+  try {
+    await postSteps(deps);
+  } catch (error) {
+    runner.debug((error as Error).stack ?? String(error));
+    runner.warning(`ECR logout did not finish: ${(error as Error).message ?? String(error)}`);
+  }
+}
+
+async function postSteps(deps: PostDeps): Promise<void> {
   const state = decodeState(runner.getState(STATE_KEY, deps.env));
   if (!state) {
     runner.info('No ECR logins to clean up.');
@@ -31,22 +42,34 @@ export async function runPost(deps: PostDeps = defaults()): Promise<void> {
   }
   warnIfExpired(state, deps.now());
   if (state.skipLogout) {
+    // A job-private config is no one else's: nothing after this job can use it, so it never lingers.
+    if (state.isolatedDir) await rm(state.isolatedDir, { recursive: true, force: true });
     runner.info('skip-logout is true: leaving the ECR credentials in place.');
     return;
   }
 
   const env = { ...deps.env, DOCKER_CONFIG: state.configDir };
   for (const login of state.logins.filter((l) => l.via === 'docker')) {
-    const result = await deps.logout(login.host, env);
+    // The docker CLI drops the config keys it does not know: they are put back after each logout.
+    const result = await withUserEntriesKept(state.configDir, [login.host], () =>
+      deps.logout(login.host, env),
+    ).catch((e: Error) => {
+      // Could not read or restore the file around it: log out all the same (the cleanup below still runs).
+      runner.debug(`keeping the docker config's other entries around docker logout: ${e.message}`);
+      return deps.logout(login.host, env);
+    });
     if (!result.ok) runner.debug(`docker logout ${login.host}: ${result.message}`);
   }
 
   // Whatever docker logout left (or what we wrote directly) is removed from the file itself.
   const hosts = state.logins.map((l) => l.host);
   try {
-    const config = await readConfig(state.configDir);
-    if (authKeysFor(config, hosts).length > 0)
-      await writeConfig(state.configDir, withoutHosts(config, hosts));
+    if (authKeysFor(await readConfig(state.configDir), hosts).length > 0) {
+      // Under the lock main takes: another job sharing this config must not lose an entry it adds meanwhile.
+      await withConfigLock(state.configDir, async () =>
+        writeConfig(state.configDir, withoutHosts(await readConfig(state.configDir), hosts)),
+      );
+    }
     const left = authKeysFor(await readConfig(state.configDir), hosts);
     if (left.length > 0) runner.warning(`Could not remove the credentials for ${left.join(', ')}.`);
   } catch (error) {

@@ -34,7 +34,7 @@ export function renderSummary(rows: readonly SummaryRow[]): string {
         r.account ?? '—',
         r.region,
         r.error ? `❌ ${cell(r.error)}` : cell(r.how),
-        r.expiresAt ? r.expiresAt.toISOString().replace('.000Z', 'Z') : '—',
+        r.expiresAt ? r.expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z') : '—',
         '',
       ]
         .join(' | ')

@@ -1,0 +1,267 @@
+import { existsSync } from 'node:fs';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  authKeyHost,
+  authKeysFor,
+  configDir,
+  configFile,
+  type DockerConfig,
+  helperFor,
+  readConfig,
+  restoreUserEntries,
+  withoutHosts,
+  withUserEntriesKept,
+  writeConfig,
+} from '../../src/docker-config.js';
+
+const A = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+const B = '210987654321.dkr.ecr.eu-west-1.amazonaws.com';
+
+let root: string;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'ecr-login-docker-config-unit-'));
+});
+
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('configDir / configFile', () => {
+  it('uses DOCKER_CONFIG (trimmed), else ~/.docker', () => {
+    expect(configDir({ DOCKER_CONFIG: ' /x/docker ' })).toBe('/x/docker');
+    expect(configDir({ DOCKER_CONFIG: '' })).toBe(join(homedir(), '.docker'));
+    expect(configDir({})).toBe(join(homedir(), '.docker'));
+    expect(configFile('/x/docker')).toBe('/x/docker/config.json');
+  });
+});
+
+describe('readConfig', () => {
+  it('reads a missing directory, a missing file and an empty file as {}', async () => {
+    expect(await readConfig(join(root, 'nope'))).toEqual({});
+    expect(await readConfig(root)).toEqual({});
+    await writeFile(join(root, 'config.json'), '  \n\t');
+    expect(await readConfig(root)).toEqual({});
+  });
+
+  it('reads the JSON object', async () => {
+    const config = { auths: { [A]: { auth: 'eA==' } }, credsStore: 'desktop', proxies: { default: {} } };
+    await writeFile(join(root, 'config.json'), JSON.stringify(config));
+    expect(await readConfig(root)).toEqual(config);
+  });
+
+  it.each([
+    ['invalid JSON', '{"auths": {"x": {"auth": "QVdTOnNlY3JldC1pbi1maWxl"}}'],
+    ['an array', '["QVdTOnNlY3JldC1pbi1maWxl"]'],
+    ['a string', '"QVdTOnNlY3JldC1pbi1maWxl"'],
+    ['null', 'null'],
+  ])('refuses %s without quoting the file, and leaves it unchanged', async (_, text) => {
+    const file = join(root, 'config.json');
+    await writeFile(file, text);
+    const error = await readConfig(root).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toBe(`${file} is not a JSON object; fix or remove it (it was left unchanged)`);
+    expect(error?.message).not.toContain('QVdTOnNlY3JldC1pbi1maWxl');
+    expect(await readFile(file, 'utf8')).toBe(text);
+  });
+
+  it('passes other read errors through (a directory where the file should be)', async () => {
+    await mkdir(join(root, 'config.json'));
+    await expect(readConfig(root)).rejects.toMatchObject({ code: 'EISDIR' });
+  });
+});
+
+describe('writeConfig', () => {
+  it('creates the directory 0700 and the file 0600, tab-indented, with no temp file left', async () => {
+    const dir = join(root, 'new', 'docker');
+    const config: DockerConfig = { auths: { [A]: { auth: 'QVdTOnB3' } } };
+    await writeConfig(dir, config);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, 'config.json'))).mode & 0o777).toBe(0o600);
+    expect(await readFile(join(dir, 'config.json'), 'utf8')).toBe(
+      `{\n\t"auths": {\n\t\t"${A}": {\n\t\t\t"auth": "QVdTOnB3"\n\t\t}\n\t}\n}\n`,
+    );
+    expect(await readdir(dir)).toEqual(['config.json']);
+  });
+
+  it('leaves an existing directory’s mode alone and tightens a loose file to 0600', async () => {
+    await chmod(root, 0o755);
+    await writeFile(join(root, 'config.json'), '{}', { mode: 0o644 });
+    await writeConfig(root, { auths: {} });
+    expect((await stat(root)).mode & 0o777).toBe(0o755);
+    expect((await stat(join(root, 'config.json'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('replaces the file by rename (a new inode), never rewriting it in place', async () => {
+    const file = join(root, 'config.json');
+    await writeFile(file, '{}');
+    const before = (await stat(file)).ino;
+    await writeConfig(root, { auths: { [A]: { auth: 'QVdTOnB3' } } });
+    expect((await stat(file)).ino).not.toBe(before);
+  });
+
+  it('writes through a symlinked config.json, as the docker CLI does, keeping the link', async () => {
+    const dotfiles = join(root, 'dotfiles');
+    await mkdir(dotfiles);
+    await writeFile(join(dotfiles, 'docker.json'), '{}');
+    const dir = join(root, 'home-docker');
+    await mkdir(dir);
+    await symlink(join(dotfiles, 'docker.json'), join(dir, 'config.json'));
+    await writeConfig(dir, { auths: { [A]: { auth: 'QVdTOnB3' } } });
+    expect((await lstat(join(dir, 'config.json'))).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(await readFile(join(dotfiles, 'docker.json'), 'utf8'))).toEqual({
+      auths: { [A]: { auth: 'QVdTOnB3' } },
+    });
+    expect((await readdir(dotfiles)).sort()).toEqual(['docker.json']);
+  });
+
+  it('round-trips every key it does not own', async () => {
+    const config: DockerConfig = {
+      auths: { [A]: { auth: 'QVdTOmE=' }, 'https://index.docker.io/v1/': { auth: 'dTpw', email: 'x@y' } },
+      credsStore: 'desktop',
+      credHelpers: { [B]: 'ecr-login', 'gcr.io': 'gcloud' },
+      proxies: { default: { httpProxy: 'http://proxy:3128', noProxy: 'localhost' } },
+      plugins: { buildx: { enabled: 'true' } },
+      currentContext: 'remote',
+      detachKeys: 'ctrl-e,e',
+    };
+    await writeConfig(root, config);
+    expect(await readConfig(root)).toEqual(config);
+  });
+
+  it('removes its temp file when the rename fails', async () => {
+    await mkdir(join(root, 'config.json'));
+    await writeFile(join(root, 'config.json', 'keep'), 'x');
+    await expect(writeConfig(root, { auths: {} })).rejects.toThrow();
+    expect((await readdir(root)).sort()).toEqual(['config.json']);
+  });
+});
+
+describe('authKeyHost / authKeysFor / helperFor / withoutHosts', () => {
+  it.each<[string, string]>([
+    [A, A],
+    [`https://${A}`, A],
+    [`HTTPS://${A.toUpperCase()}/`, A],
+    [`http://${A}/v2/`, A],
+    [`${A}/`, A],
+    ['127.0.0.1:5000', '127.0.0.1:5000'],
+  ])('authKeyHost(%s) = %s', (key, host) => {
+    expect(authKeyHost(key)).toBe(host);
+  });
+
+  const config: DockerConfig = {
+    auths: {
+      [A]: { auth: '1' },
+      [`https://${A}`]: { auth: '2' },
+      [`${A.toUpperCase()}/`]: { auth: '3' },
+      [B]: { auth: '4' },
+      [`${A}.evil.example`]: { auth: '5' },
+      'public.ecr.aws': { auth: '6' },
+    },
+    credHelpers: { [B]: 'ecr-login' },
+    proxies: { default: {} },
+    somethingElse: 42,
+  };
+
+  it('finds every key variant of the hosts, case-insensitively, and no look-alike', () => {
+    expect(authKeysFor(config, [A.toUpperCase()])).toEqual([A, `https://${A}`, `${A.toUpperCase()}/`]);
+    expect(authKeysFor(config, ['public.ecr.aws'])).toEqual(['public.ecr.aws']);
+    expect(authKeysFor({}, [A])).toEqual([]);
+  });
+
+  it('withoutHosts drops exactly those keys and keeps everything else', () => {
+    const copy = structuredClone(config);
+    const result = withoutHosts(config, [A, 'public.ecr.aws']);
+    expect(result).toEqual({
+      auths: { [B]: { auth: '4' }, [`${A}.evil.example`]: { auth: '5' } },
+      credHelpers: { [B]: 'ecr-login' },
+      proxies: { default: {} },
+      somethingElse: 42,
+    });
+    expect(config).toEqual(copy);
+  });
+
+  it('withoutHosts returns the same object when none of the hosts is there', () => {
+    expect(withoutHosts(config, ['nothing.example'])).toBe(config);
+  });
+
+  it('helperFor: a credHelpers entry wins over credsStore; an empty entry means the file', () => {
+    const c: DockerConfig = { credsStore: 'desktop', credHelpers: { [A]: 'ecr-login', [B]: '' } };
+    expect(helperFor(c, A)).toBe('ecr-login');
+    expect(helperFor(c, B)).toBe('');
+    expect(helperFor(c, 'public.ecr.aws')).toBe('desktop');
+    expect(helperFor({}, A)).toBeUndefined();
+    expect(helperFor({ credHelpers: { [B]: 'x' } }, A)).toBeUndefined();
+  });
+});
+
+describe('restoreUserEntries / withUserEntriesKept (after a docker CLI rewrite)', () => {
+  const before: DockerConfig = {
+    auths: { 'ghcr.io': { auth: 'Z2g=' }, [`https://${A}`]: { auth: 'b2xk' } },
+    credsStore: 'desktop',
+    proxies: { default: { httpProxy: 'http://p:3128' } },
+    'x-unknown': { keep: true },
+  };
+
+  it('takes only our hosts’ entries from the CLI’s file and everything else from before', () => {
+    // The CLI dropped the keys it does not know, normalised our key and added its marker.
+    const after: DockerConfig = { auths: { 'ghcr.io': { auth: 'Z2g=' }, [A]: {} }, credsStore: 'desktop' };
+    expect(restoreUserEntries(before, after, [A])).toEqual({
+      auths: { 'ghcr.io': { auth: 'Z2g=' }, [A]: {} },
+      credsStore: 'desktop',
+      proxies: { default: { httpProxy: 'http://p:3128' } },
+      'x-unknown': { keep: true },
+    });
+  });
+
+  it('removes our entries the CLI removed (logout), never touching other hosts', () => {
+    const after: DockerConfig = { auths: {} };
+    expect(restoreUserEntries(before, after, [A]).auths).toEqual({ 'ghcr.io': { auth: 'Z2g=' } });
+  });
+
+  it('returns `before` itself when there were and are no auths', () => {
+    const none: DockerConfig = { credsStore: 'desktop' };
+    expect(restoreUserEntries(none, { auths: {} }, [A])).toBe(none);
+  });
+
+  it('runs the command under the lock and puts the user’s keys back afterwards', async () => {
+    await writeFile(join(root, 'config.json'), JSON.stringify(before));
+    const result = await withUserEntriesKept(root, [A], async () => {
+      expect(existsSync(join(root, 'config.json.lock'))).toBe(true);
+      await writeFile(join(root, 'config.json'), JSON.stringify({ auths: { [A]: { auth: 'bmV3' } } }));
+      return 'cli-result';
+    });
+    expect(result).toBe('cli-result');
+    expect(await readConfig(root)).toEqual({
+      ...before,
+      auths: { 'ghcr.io': { auth: 'Z2g=' }, [A]: { auth: 'bmV3' } },
+    });
+    expect(existsSync(join(root, 'config.json.lock'))).toBe(false);
+  });
+
+  it('leaves the file alone when the command changed only our entries', async () => {
+    await writeFile(join(root, 'config.json'), JSON.stringify({ auths: {} }));
+    let inode = 0;
+    await withUserEntriesKept(root, [A], async () => {
+      await writeFile(join(root, 'config.json'), JSON.stringify({ auths: { [A]: { auth: 'eA==' } } }));
+      inode = (await stat(join(root, 'config.json'))).ino;
+    });
+    expect((await stat(join(root, 'config.json'))).ino).toBe(inode);
+  });
+});

@@ -1,0 +1,457 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Credential } from '../../src/credentials.js';
+import type { DockerResult } from '../../src/docker-cli.js';
+import type { DockerConfig } from '../../src/docker-config.js';
+import type { LoginMethod } from '../../src/inputs.js';
+import {
+  chooseVia,
+  type LoginDeps,
+  type LoginSetup,
+  loginAll,
+  preflight,
+  updateConfig,
+} from '../../src/login.js';
+import type { ProbeResult, ProbeSettings } from '../../src/probe.js';
+import type { Via } from '../../src/state.js';
+
+const H1 = '111111111111.dkr.ecr.us-east-1.amazonaws.com';
+const H2 = '222222222222.dkr.ecr.eu-west-1.amazonaws.com';
+const H3 = '333333333333.dkr.ecr.ap-south-1.amazonaws.com';
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+function cred(host: string, password: string, order: number): Credential {
+  return {
+    host,
+    scheme: 'https',
+    username: 'AWS',
+    password,
+    expiresAt: new Date('2030-01-01T00:00:00Z'),
+    kind: 'private',
+    region: 'us-east-1',
+    order,
+  };
+}
+
+describe('chooseVia', () => {
+  const none: DockerConfig = {};
+  const store: DockerConfig = { credsStore: 'desktop' };
+  const helper: DockerConfig = { credHelpers: { [H1]: 'secretservice' } };
+  const emptied: DockerConfig = { credsStore: 'desktop', credHelpers: { [H1]: '' } };
+
+  it.each<[LoginMethod, string, DockerConfig, string, Via]>([
+    ['auto', 'auths only', none, H1, 'file'],
+    ['auto', 'credsStore', store, H1, 'docker'],
+    ['auto', 'credHelpers for the host', helper, H1, 'docker'],
+    ['auto', 'credHelpers for another host', helper, H2, 'file'],
+    ['auto', 'an empty credHelpers entry over credsStore', emptied, H1, 'file'],
+    ['docker', 'auths only', none, H1, 'docker'],
+    ['docker', 'credsStore', store, H1, 'docker'],
+    ['docker', 'credHelpers', helper, H1, 'docker'],
+    ['config-file', 'auths only', none, H1, 'file'],
+    ['config-file', 'credsStore', store, H1, 'file'],
+    ['config-file', 'credHelpers', helper, H1, 'file'],
+  ])('%s with %s → %s', (method, _, config, host, via) => {
+    expect(chooseVia(method, config, host)).toBe(via);
+  });
+});
+
+describe('preflight', () => {
+  const store: DockerConfig = { credsStore: 'desktop' };
+  const helper: DockerConfig = { credHelpers: { [H2]: 'secretservice' } };
+  const CONFIG_FILE_VS_HELPER = (host: string, name: string) =>
+    `login-method is config-file, but the docker config sends ${host}'s credentials to the credential helper "${name}", ` +
+    'so docker would ignore a credential written to the file. Set isolate-config: true (a job-private config), or use login-method: auto.';
+  const NO_DOCKER =
+    'login-method is docker, but the docker CLI was not found on PATH. Use login-method: auto or config-file on runners without docker.';
+  const HELPER_NO_DOCKER = (host: string, name: string) =>
+    `The docker config sends ${host}'s credentials to the credential helper "${name}", which only the docker CLI can drive, ` +
+    'and docker was not found on PATH. Install docker, or set isolate-config: true.';
+
+  it.each<[string, LoginMethod, DockerConfig, boolean, boolean, string | undefined]>([
+    // [case, method, config, isolated, docker found, problem]
+    ['config-file vs credsStore', 'config-file', store, false, true, CONFIG_FILE_VS_HELPER(H1, 'desktop')],
+    [
+      'config-file vs credHelpers',
+      'config-file',
+      helper,
+      false,
+      false,
+      CONFIG_FILE_VS_HELPER(H2, 'secretservice'),
+    ],
+    ['config-file vs credsStore, isolated', 'config-file', store, true, false, undefined],
+    ['config-file, no helper, no docker', 'config-file', {}, false, false, undefined],
+    ['docker without docker', 'docker', {}, false, false, NO_DOCKER],
+    ['docker without docker, isolated', 'docker', store, true, false, NO_DOCKER],
+    ['docker with docker', 'docker', store, false, true, undefined],
+    ['auto, helper, no docker', 'auto', store, false, false, HELPER_NO_DOCKER(H1, 'desktop')],
+    ['auto, credHelpers, no docker', 'auto', helper, false, false, HELPER_NO_DOCKER(H2, 'secretservice')],
+    ['auto, helper, isolated, no docker', 'auto', store, true, false, undefined],
+    ['auto, helper, docker', 'auto', store, false, true, undefined],
+    ['auto, no helper, no docker', 'auto', {}, false, false, undefined],
+  ])('%s', (_, method, config, isolated, found, problem) => {
+    expect(preflight(method, config, [H1, H2], isolated, found)).toBe(problem);
+  });
+
+  it('applies a credsStore to the not-yet-known default registry (host "")', () => {
+    expect(preflight('config-file', store, [''], false, true)).toBe(
+      `login-method is config-file, but the docker config sends every registry's credentials (credsStore) to the credential helper "desktop", ` +
+        'so docker would ignore a credential written to the file. Set isolate-config: true (a job-private config), or use login-method: auto.',
+    );
+    expect(preflight('config-file', helper, [''], false, true)).toBeUndefined();
+  });
+
+  it.each<[LoginMethod, DockerConfig]>([
+    ['auto', { credHelpers: { [H2]: 'ecr-login' } }],
+    ['docker', { credsStore: 'ecr-login' }],
+    ['config-file', { credHelpers: { [H2]: 'ecr-login' } }],
+  ])(
+    '%s refuses a host owned by the Amazon ECR credential helper (it cannot store a credential)',
+    (method, config) => {
+      const problem = preflight(method, config, [H1, H2], false, true);
+      expect(problem).toMatch(
+        /^The docker config sends .* to docker-credential-ecr-login, the Amazon ECR credential helper/,
+      );
+      expect(problem).toContain('isolate-config: true');
+      expect(preflight(method, config, [H1, H2], true, true)).toBeUndefined();
+    },
+  );
+});
+
+describe('loginAll', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ecr-login-login-unit-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const configPath = () => join(dir, 'config.json');
+  const readJson = async (): Promise<DockerConfig> => JSON.parse(await readFile(configPath(), 'utf8'));
+
+  function setup(method: LoginMethod, isolated = false): LoginSetup {
+    return {
+      method,
+      dir,
+      isolated,
+      env: { PATH: '/usr/bin', KEEP: 'me' },
+      probe: { env: {}, timeoutMs: 1000, attempts: 1 },
+    };
+  }
+
+  interface Recorder {
+    deps: LoginDeps;
+    proofs: { scheme: string; host: string; token: string; settings: ProbeSettings }[];
+    dockers: { host: string; username: string; password: string; env: NodeJS.ProcessEnv }[];
+    logins: [string, Via][];
+  }
+
+  function recorder(
+    answer: (host: string) => ProbeResult = () => ({ ok: true, status: 200, message: 'ok' }),
+    docker: (host: string) => DockerResult = () => ({ ok: true, message: '' }),
+  ): Recorder {
+    const r: Recorder = {
+      proofs: [],
+      dockers: [],
+      logins: [],
+      deps: {
+        prove: async (scheme, host, token, settings) => {
+          r.proofs.push({ scheme, host, token, settings });
+          return answer(host);
+        },
+        dockerLogin: async (host, username, password, env) => {
+          r.dockers.push({ host, username, password, env });
+          return docker(host);
+        },
+      },
+    };
+    return r;
+  }
+
+  it('proves every file host (all at once) before one write, then reports each login', async () => {
+    await writeFile(
+      configPath(),
+      JSON.stringify({ auths: { 'other.example': { auth: 'dTpw' } }, proxies: { x: 1 } }),
+    );
+    const creds = [
+      cred(H1, 'pw-1', 0),
+      cred(H2, 'pw-2', 1),
+      { ...cred('127.0.0.1:5000', 'pw-3', 2), scheme: 'http' as const },
+    ];
+    const pending: ((r: ProbeResult) => void)[] = [];
+    const seenAtProof: string[] = [];
+    const logins: [string, Via][] = [];
+    const deps: LoginDeps = {
+      prove: (_scheme, host) => {
+        seenAtProof.push(host);
+        return new Promise((resolve) => pending.push(resolve));
+      },
+      dockerLogin: async () => {
+        throw new Error('no docker expected');
+      },
+    };
+    const done = loginAll(creds, setup('auto'), deps, (c, via) => logins.push([c.host, via]));
+    // Wait until every proof is in flight: none may wait for another.
+    while (pending.length < 3) await new Promise((r) => setImmediate(r));
+    expect(seenAtProof).toEqual([H1, H2, '127.0.0.1:5000']);
+    // Nothing is written while any proof is pending.
+    for (const resolve of pending.splice(0, 2).reverse()) resolve({ ok: true, status: 200, message: 'ok' });
+    for (let t = 0; t < 10; t++) await new Promise((r) => setImmediate(r));
+    expect(Object.keys((await readJson()).auths ?? {})).toEqual(['other.example']);
+    pending[0]?.({ ok: true, status: 200, message: 'ok' });
+    expect(await done).toEqual([]);
+    expect(logins).toEqual([
+      [H1, 'file'],
+      [H2, 'file'],
+      ['127.0.0.1:5000', 'file'],
+    ]);
+    expect(await readJson()).toEqual({
+      auths: {
+        'other.example': { auth: 'dTpw' },
+        [H1]: { auth: b64('AWS:pw-1') },
+        [H2]: { auth: b64('AWS:pw-2') },
+        '127.0.0.1:5000': { auth: b64('AWS:pw-3') },
+      },
+      proxies: { x: 1 },
+    });
+  });
+
+  it('writes all proven hosts in one update: the first callback already sees every entry', async () => {
+    const r = recorder();
+    const seen: string[][] = [];
+    await loginAll(
+      [cred(H1, 'a', 0), cred(H2, 'b', 1), cred(H3, 'c', 2)],
+      setup('config-file'),
+      r.deps,
+      () => {
+        seen.push(Object.keys(JSON.parse(readFileSync(configPath(), 'utf8')).auths));
+      },
+    );
+    expect(seen).toEqual([
+      [H1, H2, H3],
+      [H1, H2, H3],
+      [H1, H2, H3],
+    ]);
+    expect(r.proofs.map((p) => [p.scheme, p.host, p.token])).toEqual([
+      ['https', H1, b64('AWS:a')],
+      ['https', H2, b64('AWS:b')],
+      ['https', H3, b64('AWS:c')],
+    ]);
+    expect(r.proofs[0]?.settings).toEqual({ env: {}, timeoutMs: 1000, attempts: 1 });
+    expect(r.dockers).toEqual([]);
+    expect((await stat(configPath())).mode & 0o777).toBe(0o600);
+    expect(existsSync(join(dir, 'config.json.lock'))).toBe(false);
+  });
+
+  it('does not write a credential the registry refused, and reports it', async () => {
+    const r = recorder((host) =>
+      host === H2
+        ? { ok: false, status: 401, message: `GET https://${H2}/v2/ answered 401 Unauthorized` }
+        : { ok: true, status: 200, message: 'ok' },
+    );
+    const failures = await loginAll(
+      [cred(H1, 'a', 0), cred(H2, 'b', 1), cred(H3, 'c', 2)],
+      setup('auto'),
+      r.deps,
+      (c, v) => r.logins.push([c.host, v]),
+    );
+    // The wording is diagnose's; the message names the host and carries the registry's answer.
+    expect(failures.map((f) => f.cred.host)).toEqual([H2]);
+    expect(failures[0]?.message).toContain(`GET https://${H2}/v2/ answered 401 Unauthorized`);
+    expect(failures[0]?.message).not.toContain('pw-');
+    expect(r.logins).toEqual([
+      [H1, 'file'],
+      [H3, 'file'],
+    ]);
+    expect(Object.keys((await readJson()).auths ?? {})).toEqual([H1, H3]);
+  });
+
+  it('writes nothing (not even a file) when every proof fails', async () => {
+    const r = recorder(() => ({ ok: false, message: 'GET https://x/v2/ failed: ECONNREFUSED' }));
+    const failures = await loginAll([cred(H1, 'a', 0)], setup('auto'), r.deps, () => {});
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.cred.host).toBe(H1);
+    expect(failures[0]?.message).toContain('GET https://x/v2/ failed: ECONNREFUSED');
+    expect(existsSync(configPath())).toBe(false);
+  });
+
+  it('hands helper-owned hosts to docker login (with DOCKER_CONFIG), one at a time, and proves the others', async () => {
+    await writeFile(
+      configPath(),
+      JSON.stringify({ credHelpers: { [H2]: 'secretservice', [H3]: 'desktop' } }),
+    );
+    let active = 0;
+    let maxActive = 0;
+    const dockers: string[] = [];
+    const r = recorder();
+    r.deps.dockerLogin = async (host, username, password, env) => {
+      active++;
+      maxActive = Math.max(maxActive, active);
+      await new Promise((res) => setTimeout(res, 2));
+      dockers.push(`${host}|${username}|${password}|${env.DOCKER_CONFIG}|${env.KEEP}`);
+      active--;
+      return host === H3 ? { ok: false, message: 'error storing credentials' } : { ok: true, message: '' };
+    };
+    const failures = await loginAll(
+      [cred(H1, 'a', 0), cred(H2, 'b', 1), cred(H3, 'c', 2)],
+      setup('auto'),
+      r.deps,
+      (c, v) => r.logins.push([c.host, v]),
+    );
+    expect(r.proofs.map((p) => p.host)).toEqual([H1]);
+    expect(dockers).toEqual([`${H2}|AWS|b|${dir}|me`, `${H3}|AWS|c|${dir}|me`]);
+    expect(maxActive).toBe(1);
+    expect(r.logins).toEqual([
+      [H1, 'file'],
+      [H2, 'docker'],
+    ]);
+    expect(failures.map((f) => f.cred.host)).toEqual([H3]);
+    expect(failures[0]?.message).toContain('error storing credentials');
+    expect(failures[0]?.message).toContain(H3);
+    expect(await readJson()).toEqual({
+      credHelpers: { [H2]: 'secretservice', [H3]: 'desktop' },
+      auths: { [H1]: { auth: b64('AWS:a') } },
+    });
+  });
+
+  it('gives docker login the http-proxy input as its proxy, keeping NO_PROXY from the environment', async () => {
+    const r = recorder();
+    const proxied: LoginSetup = {
+      ...setup('docker'),
+      env: { PATH: '/usr/bin', NO_PROXY: '.internal', HTTPS_PROXY: 'http://env-proxy:1' },
+      probe: { env: {}, timeoutMs: 1000, attempts: 1, httpProxy: 'http://input-proxy:3128' },
+    };
+    await loginAll([cred(H1, 'a', 0)], proxied, r.deps, () => {});
+    expect(r.dockers[0]?.env).toMatchObject({
+      HTTPS_PROXY: 'http://input-proxy:3128',
+      https_proxy: 'http://input-proxy:3128',
+      HTTP_PROXY: 'http://input-proxy:3128',
+      http_proxy: 'http://input-proxy:3128',
+      NO_PROXY: '.internal',
+      DOCKER_CONFIG: dir,
+    });
+  });
+
+  it('login-method docker sends every host to docker login and proves none', async () => {
+    const r = recorder();
+    await loginAll([cred(H1, 'a', 0), cred(H2, 'b', 1)], setup('docker'), r.deps, (c, v) =>
+      r.logins.push([c.host, v]),
+    );
+    expect(r.proofs).toEqual([]);
+    expect(r.dockers.map((d) => d.host)).toEqual([H1, H2]);
+    expect(r.logins).toEqual([
+      [H1, 'docker'],
+      [H2, 'docker'],
+    ]);
+    expect(existsSync(configPath())).toBe(false);
+  });
+
+  it('isolated: takes our hosts away from every helper (others keep theirs), then writes auths', async () => {
+    await writeFile(
+      configPath(),
+      JSON.stringify({
+        credsStore: 'desktop',
+        credHelpers: { 'gcr.io': 'gcloud', [H2]: 'secretservice' },
+        auths: { 'ghcr.io': {}, [`https://${H1}`]: {} },
+      }),
+    );
+    const r = recorder();
+    const failures = await loginAll(
+      [cred(H1, 'a', 0), cred(H2, 'b', 1)],
+      setup('auto', true),
+      r.deps,
+      (c, v) => r.logins.push([c.host, v]),
+    );
+    expect(failures).toEqual([]);
+    expect(r.dockers).toEqual([]);
+    expect(r.proofs.map((p) => p.host)).toEqual([H1, H2]);
+    expect(r.logins).toEqual([
+      [H1, 'file'],
+      [H2, 'file'],
+    ]);
+    const written = await readJson();
+    // No credsStore left; the hosts it served keep it through explicit credHelpers entries; ours have none.
+    expect(written.credsStore).toBeUndefined();
+    expect(written.credHelpers).toEqual({ 'ghcr.io': 'desktop', 'gcr.io': 'gcloud' });
+    expect(written.auths).toEqual({
+      'ghcr.io': {},
+      [`https://${H1}`]: {},
+      [H1]: { auth: b64('AWS:a') },
+      [H2]: { auth: b64('AWS:b') },
+    });
+  });
+
+  it('config-file never writes a credential a helper would shadow (a host preflight could not know)', async () => {
+    await writeFile(configPath(), JSON.stringify({ credHelpers: { [H1]: 'secretservice' } }));
+    const r = recorder();
+    const failures = await loginAll(
+      [cred(H1, 'a', 0), cred(H2, 'b', 1)],
+      setup('config-file'),
+      r.deps,
+      (c, v) => r.logins.push([c.host, v]),
+    );
+    expect(failures.map((f) => f.cred.host)).toEqual([H1]);
+    expect(failures[0]?.message).toMatch(
+      /^login-method is config-file, but the docker config sends 111111111111\.dkr\.ecr\.us-east-1\.amazonaws\.com's credentials to the credential helper "secretservice"/,
+    );
+    expect(r.proofs.map((p) => p.host)).toEqual([H2]);
+    expect(r.logins).toEqual([[H2, 'file']]);
+    expect(await readJson()).toEqual({
+      credHelpers: { [H1]: 'secretservice' },
+      auths: { [H2]: { auth: b64('AWS:b') } },
+    });
+  });
+
+  it('isolated without any helper adds no credHelpers', async () => {
+    const r = recorder();
+    await loginAll([cred(H1, 'a', 0)], setup('auto', true), r.deps, () => {});
+    expect(await readJson()).toEqual({ auths: { [H1]: { auth: b64('AWS:a') } } });
+  });
+
+  it('replaces an older entry for the same host', async () => {
+    await writeFile(
+      configPath(),
+      JSON.stringify({ auths: { [H1]: { auth: 'b2xkOm9sZA==', identitytoken: 'x' } } }),
+    );
+    const r = recorder();
+    await loginAll([cred(H1, 'new', 0)], setup('auto'), r.deps, () => {});
+    expect(await readJson()).toEqual({ auths: { [H1]: { auth: b64('AWS:new') } } });
+  });
+
+  it('fails on an invalid config before proving anything, leaving it as it was', async () => {
+    await writeFile(configPath(), '{not json');
+    const r = recorder();
+    await expect(loginAll([cred(H1, 'a', 0)], setup('auto'), r.deps, () => {})).rejects.toThrow(
+      `${configPath()} is not a JSON object`,
+    );
+    expect(r.proofs).toEqual([]);
+    expect(await readFile(configPath(), 'utf8')).toBe('{not json');
+  });
+});
+
+describe('updateConfig', () => {
+  it('creates the directory and applies the change under the lock', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'ecr-login-update-unit-'));
+    try {
+      const dir = join(root, 'a', 'b');
+      let lockHeld = false;
+      await updateConfig(dir, (c) => {
+        lockHeld = existsSync(join(dir, 'config.json.lock'));
+        return { ...c, auths: { x: { auth: 'eQ==' } } };
+      });
+      expect(lockHeld).toBe(true);
+      expect(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'))).toEqual({
+        auths: { x: { auth: 'eQ==' } },
+      });
+      expect(existsSync(join(dir, 'config.json.lock'))).toBe(false);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,256 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DockerResult } from '../../src/docker-cli.js';
+import { type PostDeps, runPost } from '../../src/post.js';
+import { encodeState, type PostState, STATE_KEY } from '../../src/state.js';
+
+const H1 = '111111111111.dkr.ecr.us-east-1.amazonaws.com';
+const H2 = '222222222222.dkr.ecr.eu-west-1.amazonaws.com';
+const OTHER = '999999999999.dkr.ecr.us-east-1.amazonaws.com';
+
+let root: string;
+let configDir: string;
+let out: string[];
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'ecr-login-post-unit-'));
+  configDir = join(root, '.docker');
+  await mkdir(configDir);
+  out = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  });
+});
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+  await rm(root, { recursive: true, force: true });
+});
+
+const configPath = () => join(configDir, 'config.json');
+const readJson = async () => JSON.parse(await readFile(configPath(), 'utf8'));
+
+interface Logouts {
+  deps: PostDeps;
+  calls: { host: string; env: NodeJS.ProcessEnv }[];
+}
+
+function deps(
+  state: PostState | string | undefined,
+  opts: { now?: string; logout?: (host: string) => DockerResult } = {},
+): Logouts {
+  const calls: Logouts['calls'] = [];
+  const env: NodeJS.ProcessEnv = { PATH: '/usr/bin', KEEP: 'me', DOCKER_CONFIG: '/somewhere/else' };
+  if (state !== undefined) env[`STATE_${STATE_KEY}`] = typeof state === 'string' ? state : encodeState(state);
+  return {
+    calls,
+    deps: {
+      env,
+      now: () => new Date(opts.now ?? '2030-01-01T00:00:00Z'),
+      logout: async (host, e) => {
+        calls.push({ host, env: e });
+        return opts.logout?.(host) ?? { ok: true, message: '' };
+      },
+    },
+  };
+}
+
+describe('runPost', () => {
+  it('does nothing without state', async () => {
+    const d = deps(undefined);
+    await runPost(d.deps);
+    expect(out).toEqual(['No ECR logins to clean up.\n']);
+    expect(d.calls).toEqual([]);
+  });
+
+  it('treats unreadable state as none', async () => {
+    const d = deps('{broken');
+    await runPost(d.deps);
+    expect(out).toEqual(['No ECR logins to clean up.\n']);
+  });
+
+  it('logs out docker logins, removes every leftover auths entry of ours, and keeps everything else', async () => {
+    await writeFile(
+      configPath(),
+      JSON.stringify({
+        auths: {
+          [H1]: { auth: 'QVdTOmE=' },
+          [`https://${H1}`]: { auth: 'QVdTOmI=' },
+          [`${H2.toUpperCase()}/`]: { auth: 'QVdTOmM=' },
+          [OTHER]: { auth: 'QVdTOmQ=' },
+        },
+        credHelpers: { 'gcr.io': 'gcloud' },
+        proxies: { default: { httpProxy: 'http://p:3128' } },
+      }),
+    );
+    const d = deps({
+      logins: [
+        { host: H1, via: 'file' },
+        { host: H2, via: 'docker' },
+      ],
+      configDir,
+    });
+    await runPost(d.deps);
+    expect(d.calls.map((c) => c.host)).toEqual([H2]);
+    expect(d.calls[0]?.env).toEqual({ ...d.deps.env, DOCKER_CONFIG: configDir });
+    expect(await readJson()).toEqual({
+      auths: { [OTHER]: { auth: 'QVdTOmQ=' } },
+      credHelpers: { 'gcr.io': 'gcloud' },
+      proxies: { default: { httpProxy: 'http://p:3128' } },
+    });
+    expect(out).toEqual(['Logged out of 2 ECR registries.\n']);
+    expect(existsSync(join(configDir, 'config.json.lock'))).toBe(false);
+  });
+
+  it('still cleans the file when docker logout fails, and says why only in debug', async () => {
+    await writeFile(configPath(), JSON.stringify({ auths: { [H2]: { auth: 'QVdTOmM=' } } }));
+    const d = deps(
+      { logins: [{ host: H2, via: 'docker' }], configDir },
+      { logout: () => ({ ok: false, message: 'error erasing credentials' }) },
+    );
+    await runPost(d.deps);
+    expect(await readJson()).toEqual({ auths: {} });
+    expect(out).toEqual([
+      `::debug::docker logout ${H2}: error erasing credentials\n`,
+      'Logged out of 1 ECR registry.\n',
+    ]);
+    expect(process.exitCode).toBeUndefined();
+  });
+
+  it('warns, naming the hosts, when the config cannot be cleaned, and leaves it untouched', async () => {
+    await writeFile(configPath(), '{"auths": {"x": "QVdTOnNlY3JldA=="');
+    const d = deps({
+      logins: [
+        { host: H1, via: 'file' },
+        { host: H2, via: 'file' },
+      ],
+      configDir,
+    });
+    await runPost(d.deps);
+    expect(out).toEqual([
+      `::warning::Could not clean up ${H1}, ${H2}: ${configPath()} is not a JSON object; fix or remove it (it was left unchanged)\n`,
+      'Logged out of 2 ECR registries.\n',
+    ]);
+    expect(await readFile(configPath(), 'utf8')).toBe('{"auths": {"x": "QVdTOnNlY3JldA=="');
+    expect(process.exitCode).toBeUndefined();
+  });
+
+  it('warns when the job outlived its tokens, naming the hosts', async () => {
+    await writeFile(configPath(), JSON.stringify({ auths: { [H1]: { auth: 'QVdTOmE=' } } }));
+    const state: PostState = {
+      logins: [
+        { host: H1, via: 'file' },
+        { host: 'public.ecr.aws', via: 'file' },
+      ],
+      configDir,
+      expiresAt: '2030-01-01T12:00:00.000Z',
+    };
+    await runPost(deps(state, { now: '2030-01-01T12:00:00.001Z' }).deps);
+    expect(out[0]).toBe(
+      `::warning::This job outlived its ECR tokens (expired 2030-01-01T12:00:00.000Z): pulls and pushes to ${H1}, public.ecr.aws ` +
+        'after that time failed with "authorization token has expired". Split long jobs, or log in again before late pushes.\n',
+    );
+    expect(await readJson()).toEqual({ auths: {} });
+  });
+
+  it('does not warn before the expiry (or exactly at it)', async () => {
+    const state: PostState = {
+      logins: [{ host: H1, via: 'file' }],
+      configDir,
+      expiresAt: '2030-01-01T12:00:00.000Z',
+    };
+    await runPost(deps(state, { now: '2030-01-01T12:00:00.000Z' }).deps);
+    expect(out.filter((l) => l.startsWith('::warning::'))).toEqual([]);
+  });
+
+  it('skip-logout leaves every credential in place (but still warns on expiry)', async () => {
+    const config = JSON.stringify({ auths: { [H1]: { auth: 'QVdTOmE=' }, [H2]: { auth: 'QVdTOmI=' } } });
+    await writeFile(configPath(), config);
+    const d = deps(
+      {
+        logins: [
+          { host: H1, via: 'docker' },
+          { host: H2, via: 'file' },
+        ],
+        configDir,
+        skipLogout: true,
+        expiresAt: '2029-12-31T00:00:00.000Z',
+      },
+      { now: '2030-01-01T00:00:00Z' },
+    );
+    await runPost(d.deps);
+    expect(d.calls).toEqual([]);
+    expect(await readFile(configPath(), 'utf8')).toBe(config);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatch(/^::warning::This job outlived its ECR tokens/);
+    expect(out[1]).toBe('skip-logout is true: leaving the ECR credentials in place.\n');
+  });
+
+  it('skip-logout still deletes a job-private (isolated) config, which nothing after the job can use', async () => {
+    const isolated = join(root, 'isolated');
+    await mkdir(isolated);
+    await writeFile(join(isolated, 'config.json'), JSON.stringify({ auths: { [H1]: { auth: 'QVdTOmE=' } } }));
+    const d = deps({
+      logins: [{ host: H1, via: 'docker' }],
+      configDir: isolated,
+      isolatedDir: isolated,
+      skipLogout: true,
+    });
+    await runPost(d.deps);
+    expect(d.calls).toEqual([]);
+    expect(existsSync(isolated)).toBe(false);
+    expect(out).toEqual(['skip-logout is true: leaving the ECR credentials in place.\n']);
+  });
+
+  it('deletes the isolated config directory', async () => {
+    const isolated = join(root, 'runner-temp', 'ecr-login-docker-abc');
+    await mkdir(isolated, { recursive: true });
+    await writeFile(join(isolated, 'config.json'), JSON.stringify({ auths: { [H1]: { auth: 'QVdTOmE=' } } }));
+    await runPost(
+      deps({ logins: [{ host: H1, via: 'file' }], configDir: isolated, isolatedDir: isolated }).deps,
+    );
+    expect(existsSync(isolated)).toBe(false);
+    expect(existsSync(join(root, 'runner-temp'))).toBe(true);
+  });
+
+  it('copes with a config directory that is gone', async () => {
+    const gone = join(root, 'gone');
+    await runPost(deps({ logins: [{ host: H1, via: 'file' }], configDir: gone }).deps);
+    expect(out).toEqual(['Logged out of 1 ECR registry.\n']);
+    expect(existsSync(gone)).toBe(false);
+  });
+
+  it('rewrites the config only under the config lock another job may hold', async () => {
+    await writeFile(
+      configPath(),
+      JSON.stringify({ auths: { [H1]: { auth: 'QVdTOmE=' }, [OTHER]: { auth: 'eA==' } } }),
+    );
+    const lock = join(configDir, 'config.json.lock');
+    await writeFile(lock, '4242\n');
+    let settled = false;
+    const running = runPost(deps({ logins: [{ host: H1, via: 'file' }], configDir }).deps).then(() => {
+      settled = true;
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    // While the other job holds the lock, post waits and the file is as it was.
+    expect(settled).toBe(false);
+    expect(Object.keys((await readJson()).auths)).toEqual([H1, OTHER]);
+    // The other job adds its entry and releases the lock: post keeps it.
+    await writeFile(
+      configPath(),
+      JSON.stringify({
+        auths: { [H1]: { auth: 'QVdTOmE=' }, [OTHER]: { auth: 'eA==' }, 'new.example': { auth: 'eQ==' } },
+      }),
+    );
+    await rm(lock);
+    await running;
+    expect(await readJson()).toEqual({
+      auths: { [OTHER]: { auth: 'eA==' }, 'new.example': { auth: 'eQ==' } },
+    });
+  });
+});
