@@ -6,8 +6,24 @@ import { which } from '@actions/io';
 
 export type Exec = typeof getExecOutput;
 
-export async function dockerPath(): Promise<string | undefined> {
-  return (await which('docker', false)) || undefined;
+const found = new Map<string, Promise<string | undefined>>();
+
+/**
+ * The docker CLI's absolute path, looked up once per PATH: @actions/exec would otherwise scan PATH again
+ * for every one of a dozen logins and logouts.
+ */
+export function dockerPath(): Promise<string | undefined> {
+  const path = process.env.PATH ?? '';
+  let lookup = found.get(path);
+  if (!lookup) {
+    lookup = which('docker', false).then((p) => p || undefined);
+    found.set(path, lookup);
+  }
+  return lookup;
+}
+
+async function docker(): Promise<string> {
+  return (await dockerPath()) ?? 'docker';
 }
 
 /** Drops the "WARNING! … stored unencrypted" paragraph and the CLI's `time=… level=info` retry chatter. */
@@ -51,7 +67,7 @@ export async function dockerLogin(
 ): Promise<DockerResult> {
   let last: DockerResult = { ok: false, message: '' };
   for (let attempt = 1; attempt <= retry.attempts; attempt++) {
-    const out = await exec('docker', ['login', '--username', username, '--password-stdin', host], {
+    const out = await exec(await docker(), ['login', '--username', username, '--password-stdin', host], {
       input: Buffer.from(password),
       silent: true,
       ignoreReturnCode: true,
@@ -69,7 +85,7 @@ export async function dockerLogout(
   env: NodeJS.ProcessEnv,
   exec: Exec = getExecOutput,
 ): Promise<DockerResult> {
-  const out = await exec('docker', ['logout', host], {
+  const out = await exec(await docker(), ['logout', host], {
     silent: true,
     ignoreReturnCode: true,
     env: env as Record<string, string>,

@@ -43,6 +43,16 @@ export function chooseVia(method: LoginMethod, config: DockerConfig, host: strin
   return helperFor(config, host) ? 'docker' : 'file';
 }
 
+/** Whether any login may need the docker CLI: only then is PATH searched for it. */
+export function needsDocker(
+  method: LoginMethod,
+  config: DockerConfig,
+  hosts: readonly string[],
+  isolated: boolean,
+): boolean {
+  return method === 'docker' || (!isolated && hosts.some((h) => helperFor(config, h)));
+}
+
 /** How a message names the hosts a helper owns: the default registry's host is unknown before its token. */
 function whose(host: string): string {
   return host ? `${host}'s credentials` : "every registry's credentials (credsStore)";
@@ -187,18 +197,30 @@ export async function loginAll(
     for (const c of proven) onLogin(c, 'file');
   }
 
-  // One at a time, under our lock: the docker CLI does not lock the config file, and it drops the keys it
-  // does not know (the user's), which are put back after each login.
-  for (const c of usable.filter((x) => viaOf(x) === 'docker')) {
-    const result: DockerResult = await withUserEntriesKept(setup.dir, [c.host], () =>
-      deps.dockerLogin(c.host, c.username, c.password, dockerEnv(setup)),
+  // One at a time, all under one hold of our lock: the docker CLI does not lock the config file, and it
+  // drops the keys it does not know (the user's), which are put back once after the last login.
+  const viaDocker = usable.filter((x) => viaOf(x) === 'docker');
+  if (viaDocker.length > 0) {
+    await withUserEntriesKept(
+      setup.dir,
+      viaDocker.map((c) => c.host),
+      async () => {
+        for (const c of viaDocker) {
+          const result: DockerResult = await deps.dockerLogin(
+            c.host,
+            c.username,
+            c.password,
+            dockerEnv(setup),
+          );
+          if (result.ok) onLogin(c, 'docker');
+          else
+            failures.push({
+              cred: c,
+              message: describeLoginFailure(c, { via: 'docker', detail: result.message }, setup.probe),
+            });
+        }
+      },
     );
-    if (result.ok) onLogin(c, 'docker');
-    else
-      failures.push({
-        cred: c,
-        message: describeLoginFailure(c, { via: 'docker', detail: result.message }, setup.probe),
-      });
   }
   return failures;
 }

@@ -2,11 +2,11 @@
 import { type ApiSettings, endpointFor, getAuthorizationToken, type TokenAnswer } from './aws.js';
 import { type Credential, credentialsFor, orderCredentials } from './credentials.js';
 import { describeApiFailure } from './diagnose.js';
-import { dockerLogin, dockerPath } from './docker-cli.js';
+import type { dockerLogin, dockerPath } from './docker-cli.js';
 import { configDir, readConfig } from './docker-config.js';
 import { type Plan, parsePlan } from './inputs.js';
 import { createIsolatedConfig } from './isolate.js';
-import { type LoginDeps, loginAll, preflight } from './login.js';
+import { type LoginDeps, loginAll, needsDocker, preflight } from './login.js';
 import { outputsFor } from './outputs.js';
 import { proveCredential } from './probe.js';
 import type { Registry } from './registry.js';
@@ -25,9 +25,11 @@ export interface MainDeps extends LoginDeps {
 const defaults = (): MainDeps => ({
   env: process.env,
   getToken: getAuthorizationToken,
-  dockerLogin,
+  // The docker CLI module (and @actions/exec) loads only when a login needs it: most runs never do.
+  dockerLogin: async (...args: Parameters<typeof dockerLogin>) =>
+    (await import('./docker-cli.js')).dockerLogin(...args),
   prove: proveCredential,
-  findDocker: dockerPath,
+  findDocker: async () => (await import('./docker-cli.js')).dockerPath(),
 });
 
 /** A registry that failed before or during login: one line of the error, one row of the summary. */
@@ -127,13 +129,9 @@ async function mainSteps(deps: MainDeps): Promise<void> {
   let problem: string | undefined;
   try {
     const config = await readConfig(userDir);
-    problem = preflight(
-      plan.loginMethod,
-      config,
-      plannedHosts,
-      plan.isolateConfig,
-      !!(await deps.findDocker()),
-    );
+    const dockerFound =
+      needsDocker(plan.loginMethod, config, plannedHosts, plan.isolateConfig) && !!(await deps.findDocker());
+    problem = preflight(plan.loginMethod, config, plannedHosts, plan.isolateConfig, dockerFound);
   } catch (error) {
     problem = (error as Error).message;
   }

@@ -2,7 +2,7 @@
 // none remain. Imports nothing that loads the AWS SDK or an HTTP client (the post bundle stays small).
 import { rm } from 'node:fs/promises';
 import { withConfigLock } from './config-lock.js';
-import { dockerLogout } from './docker-cli.js';
+import type { dockerLogout } from './docker-cli.js';
 import { authKeysFor, readConfig, withoutHosts, withUserEntriesKept, writeConfig } from './docker-config.js';
 import * as runner from './runner.js';
 import { decodeState, type PostState, STATE_KEY } from './state.js';
@@ -13,7 +13,13 @@ export interface PostDeps {
   now: () => Date;
 }
 
-const defaults = (): PostDeps => ({ env: process.env, logout: dockerLogout, now: () => new Date() });
+const defaults = (): PostDeps => ({
+  env: process.env,
+  // @actions/exec loads only when a helper-owned host needs `docker logout`; direct writes need none.
+  logout: async (...args: Parameters<typeof dockerLogout>) =>
+    (await import('./docker-cli.js')).dockerLogout(...args),
+  now: () => new Date(),
+});
 
 function warnIfExpired(state: PostState, now: Date): void {
   if (!state.expiresAt || now.getTime() <= Date.parse(state.expiresAt)) return;
@@ -49,16 +55,20 @@ async function postSteps(deps: PostDeps): Promise<void> {
   }
 
   const env = { ...deps.env, DOCKER_CONFIG: state.configDir };
-  for (const login of state.logins.filter((l) => l.via === 'docker')) {
-    // The docker CLI drops the config keys it does not know: they are put back after each logout.
-    const result = await withUserEntriesKept(state.configDir, [login.host], () =>
-      deps.logout(login.host, env),
-    ).catch((e: Error) => {
-      // Could not read or restore the file around it: log out all the same (the cleanup below still runs).
+  const viaDocker = state.logins.filter((l) => l.via === 'docker').map((l) => l.host);
+  const logoutAll = async () => {
+    for (const host of viaDocker) {
+      const result = await deps.logout(host, env);
+      if (!result.ok) runner.debug(`docker logout ${host}: ${result.message}`);
+    }
+  };
+  if (viaDocker.length > 0) {
+    // The docker CLI drops the config keys it does not know: they are put back once after the last logout.
+    await withUserEntriesKept(state.configDir, viaDocker, logoutAll).catch(async (e: Error) => {
+      // Could not read or restore the file around them: log out all the same (the cleanup below still runs).
       runner.debug(`keeping the docker config's other entries around docker logout: ${e.message}`);
-      return deps.logout(login.host, env);
+      await logoutAll();
     });
-    if (!result.ok) runner.debug(`docker logout ${login.host}: ${result.message}`);
   }
 
   // Whatever docker logout left (or what we wrote directly) is removed from the file itself.

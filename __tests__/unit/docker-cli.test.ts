@@ -112,7 +112,8 @@ describe('dockerLogin with a fake exec', () => {
     expect(result).toEqual({ ok: true, message: '' });
     expect(calls).toHaveLength(1);
     const [call] = calls;
-    expect(call?.command).toBe('docker');
+    // The CLI is run by the absolute path found once on PATH (no PATH scan per command).
+    expect(call?.command).toBe((await dockerPath()) ?? 'docker');
     expect(call?.args).toEqual(['login', '--username', 'AWS', '--password-stdin', HOST]);
     expect(JSON.stringify([call?.command, call?.args])).not.toContain(PASSWORD);
     expect(Buffer.isBuffer(call?.options?.input)).toBe(true);
@@ -192,7 +193,9 @@ describe('dockerLogout with a fake exec', () => {
       ok: true,
       message: 'Removing login credentials for h',
     });
-    expect(calls.map((c) => [c.command, c.args])).toEqual([['docker', ['logout', HOST]]]);
+    expect(calls.map((c) => [c.command, c.args])).toEqual([
+      [(await dockerPath()) ?? 'docker', ['logout', HOST]],
+    ]);
     expect(calls[0]?.options).toMatchObject({ silent: true, ignoreReturnCode: true, env });
     expect(calls[0]?.options?.input).toBeUndefined();
   });

@@ -12,6 +12,7 @@ import {
   type LoginDeps,
   type LoginSetup,
   loginAll,
+  needsDocker,
   preflight,
   updateConfig,
 } from '../../src/login.js';
@@ -56,6 +57,21 @@ describe('chooseVia', () => {
     ['config-file', 'credHelpers', helper, H1, 'file'],
   ])('%s with %s → %s', (method, _, config, host, via) => {
     expect(chooseVia(method, config, host)).toBe(via);
+  });
+});
+
+describe('needsDocker: PATH is searched for docker only when a login may need it', () => {
+  it.each<[string, LoginMethod, DockerConfig, boolean, boolean]>([
+    ['auto, auths only', 'auto', {}, false, false],
+    ['auto, a helper for another host', 'auto', { credHelpers: { 'gcr.io': 'gcloud' } }, false, false],
+    ['auto, credsStore', 'auto', { credsStore: 'desktop' }, false, true],
+    ['auto, credHelpers for our host', 'auto', { credHelpers: { [H2]: 'pass' } }, false, true],
+    ['auto, credsStore, isolated', 'auto', { credsStore: 'desktop' }, true, false],
+    ['config-file', 'config-file', {}, false, false],
+    ['docker', 'docker', {}, false, true],
+    ['docker, isolated', 'docker', {}, true, true],
+  ])('%s', (_, method, config, isolated, needed) => {
+    expect(needsDocker(method, config, [H1, H2], isolated)).toBe(needed);
   });
 });
 

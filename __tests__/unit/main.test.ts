@@ -13,7 +13,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getAuthorizationToken } from '../../src/aws.js';
-import { type DockerResult, dockerLogin, type Exec } from '../../src/docker-cli.js';
+import { type DockerResult, dockerLogin, dockerPath, type Exec } from '../../src/docker-cli.js';
 import { type MainDeps, runMain } from '../../src/main.js';
 import type { ProbeResult } from '../../src/probe.js';
 import type { PostState } from '../../src/state.js';
@@ -530,19 +530,20 @@ describe('the docker CLI as main drives it', () => {
       dockerLogin: (h, u, p, e) => dockerLogin(h, u, p, e, { attempts: 3, delayMs: () => 0 }, exec),
     });
     expect(process.exitCode).toBeUndefined();
+    const bin = (await dockerPath()) ?? 'docker';
     expect(execs).toEqual([
       {
-        command: 'docker',
+        command: bin,
         args: ['login', '--username', 'AWS', '--password-stdin', host(A, 'eu-west-1')],
         input: passwordOf(A, 'eu-west-1'),
       },
       {
-        command: 'docker',
+        command: bin,
         args: ['login', '--username', 'AWS', '--password-stdin', host(B, 'us-east-1')],
         input: passwordOf(B, 'us-east-1'),
       },
       {
-        command: 'docker',
+        command: bin,
         args: ['login', '--username', 'AWS', '--password-stdin', 'public.ecr.aws'],
         input: PUBLIC_PASSWORD,
       },
