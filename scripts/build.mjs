@@ -24,8 +24,12 @@ const notices = Object.entries(lock.packages)
   .filter(([path, meta]) => path.startsWith('node_modules/') && !meta.dev)
   .map(([path]) => {
     const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
-    const file = existsSync(path) ? readdirSync(path).find((f) => /^(license|licence|copying)/i.test(f)) : undefined;
-    const text = file ? readFileSync(join(path, file), 'utf8').trim() : `License: ${lock.packages[path].license}`;
+    const file = existsSync(path)
+      ? readdirSync(path).find((f) => /^(license|licence|copying)/i.test(f))
+      : undefined;
+    const text = file
+      ? readFileSync(join(path, file), 'utf8').trim()
+      : `License: ${lock.packages[path].license}`;
     return `${name}\n${text}`;
   })
   .sort();

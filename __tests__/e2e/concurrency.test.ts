@@ -3,17 +3,26 @@
 // Actions runner runs them. Direct writes must never lose another job's entry (the lock beside the config);
 // isolate-config jobs must never see, touch or remove each other's credentials or the shared file; the lock
 // must be gone after every run, and a stale one left by a crashed job must be broken.
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, removeDir } from '../support/daemon.js';
-import { type EcrStandIn, startEcrStandIn } from '../support/ecr-stand-in.js';
-import { checkAuth, type Registry, requireTool, startRegistries } from '../support/registry.js';
-import { createWorkspace, runStep, type StepResult, type Workspace } from '../support/runner.js';
+import { checkAuth, requireTool } from '../support/registry.js';
+import type { Workspace } from '../support/runner.js';
 import { findTool } from '../support/tools.js';
+import {
+  type Bench,
+  b64,
+  clientEnv,
+  dockerWrapper,
+  expectUntouched,
+  fileMode,
+  readConfig,
+  skopeoView,
+  startBench,
+  writeUserConfig,
+} from './clients.js';
+import { expectOk } from './helpers.js';
 
 const REGION = 'us-east-1';
 const JOBS = 8;
@@ -21,108 +30,52 @@ const ACCOUNTS = Array.from({ length: JOBS }, (_, i) => String(i + 1).repeat(12)
 const UNRELATED = { auth: Buffer.from('frank:unrelated').toString('base64') };
 const PROXIES = { default: { httpProxy: 'http://proxy.invalid:3128' } };
 
-const b64 = (s: string) => Buffer.from(s).toString('base64');
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-
-type Config = { auths?: Record<string, { auth?: string }>; [k: string]: unknown };
-
-function run(cmd: string, args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number; out: string }>((resolve) => {
-    execFile(cmd, args, { env, timeout: 30_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: unknown }).code) || 1 : 0, out: `${stdout}${stderr}` }),
-    );
-  });
-}
 
 describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && requireTool('skopeo')))(
   'concurrent jobs on one shared HOME',
   () => {
-    let regs: Registry[] = [];
-    let ecr: EcrStandIn;
-    let root = '';
+    let bench: Bench;
     let home = '';
     let dockerDir = '';
-    let xdg = '';
-    const passwords = ACCOUNTS.map(() => `pw-${randomBytes(9).toString('hex')}`);
-    const host = (i: number) => regs[i]?.host ?? '';
-    const workspaces: Workspace[] = [];
+    const host = (i: number) => bench.host(i);
+    const password = (i: number) => bench.password(i);
 
     beforeAll(async () => {
-      regs = await startRegistries(JOBS, passwords);
-      ecr = await startEcrStandIn({
-        accounts: Object.fromEntries(
-          ACCOUNTS.map((a, i) => [
-            `${a}/${REGION}`,
-            { proxyEndpoint: regs[i]?.url ?? '', password: passwords[i] ?? '' },
-          ]),
-        ),
-        defaultAccount: ACCOUNTS[0] ?? '',
+      bench = await startBench({
+        name: 'e2e-concurrency',
+        accounts: ACCOUNTS,
+        region: REGION,
+        accessKeyId: 'AKIAE2ECONCURRENT001',
       });
-      expect(new Set(regs.map((r) => r.host)).size).toBe(JOBS);
-      root = await makeTempDir('e2e-concurrency');
-      home = join(root, 'shared-home');
+      expect(new Set(bench.world.registries.map((r) => r.loginHost)).size).toBe(JOBS);
+      home = join(bench.root, 'shared-home');
       dockerDir = join(home, '.docker');
-      xdg = join(root, 'xdg-runtime');
-      await mkdir(xdg, { recursive: true, mode: 0o700 });
     }, 120_000);
     afterAll(async () => {
-      await ecr?.close();
-      await Promise.all(regs.map((r) => r.close()));
-      await Promise.all(workspaces.map((w) => w.cleanup()));
-      if (root) await removeDir(root);
+      await bench?.close();
     });
 
     /** A fresh shared config: one unrelated login and a user setting, with an old mtime. */
     async function resetShared() {
       await rm(dockerDir, { recursive: true, force: true });
-      await mkdir(dockerDir, { recursive: true, mode: 0o700 });
-      const file = join(dockerDir, 'config.json');
-      await writeFile(
-        file,
-        `${JSON.stringify({ auths: { 'unrelated.example': UNRELATED }, proxies: PROXIES })}\n`,
-        {
-          mode: 0o600,
-        },
+      return writeUserConfig(
+        home,
+        { auths: { 'unrelated.example': UNRELATED }, proxies: PROXIES },
+        { space: 0 },
       );
-      const past = new Date('2024-01-02T03:04:05Z');
-      await utimes(file, past, past);
-      return { file, bytes: await readFile(file), mtimeMs: (await stat(file)).mtimeMs };
     }
-    const shared = async () => JSON.parse(await readFile(join(dockerDir, 'config.json'), 'utf8')) as Config;
+    const shared = () => readConfig(dockerDir);
 
     /** Separate jobs (own RUNNER_TEMP, own file commands), one HOME. */
-    async function jobs(): Promise<Workspace[]> {
-      const ws = await Promise.all(range(JOBS).map(() => createWorkspace()));
-      workspaces.push(...ws);
-      return ws;
-    }
-    const env = (path = '/usr/bin:/bin'): Record<string, string> => ({
-      HOME: home,
-      PATH: path,
-      AWS_ACCESS_KEY_ID: 'AKIAE2ECONCURRENT001',
-      AWS_SECRET_ACCESS_KEY: 'e2e-not-a-secret',
-      AWS_REGION: REGION,
-      AWS_ENDPOINT_URL_ECR: ecr.url,
-      AWS_EC2_METADATA_DISABLED: 'true',
-    });
-    const step = (w: Workspace, name: 'main' | 'post', inputs: Record<string, string> = {}, path?: string) =>
-      runStep({ step: name, workspace: w, inputs, env: env(path), timeoutMs: 90_000 });
-    const expectOk = (r: StepResult) => {
-      expect(r.succeeded, `${r.step} failed:\n${r.maskedLog}\n${r.runnerMessages.join('\n')}`).toBe(true);
-    };
-    const ownEntry = (i: number) => ({ auth: b64(`AWS:${passwords[i]}`) });
-
-    async function skopeoView(h: string, dockerConfig: string): Promise<'authenticated' | 'unauthorized'> {
-      const r = await run('skopeo', ['inspect', '--tls-verify=false', `docker://${h}/e2e/absent:latest`], {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: home,
-        XDG_RUNTIME_DIR: xdg,
-        DOCKER_CONFIG: dockerConfig,
-      });
-      if (/manifest unknown/i.test(r.out)) return 'authenticated';
-      if (/unauthorized|authentication required/i.test(r.out)) return 'unauthorized';
-      throw new Error(`skopeo inspect ${h}: unexpected answer (exit ${r.code}): ${r.out}`);
-    }
+    const jobs = () => bench.jobs(JOBS);
+    const step = (
+      w: Workspace,
+      name: 'main' | 'post',
+      inputs: Record<string, string> = {},
+      path = '/usr/bin:/bin',
+    ) => bench.step(w, name, inputs, { path, env: { HOME: home }, timeoutMs: 90_000 });
+    const ownEntry = (i: number) => ({ auth: b64(`AWS:${password(i)}`) });
 
     it('direct writes: 8 mains at once leave all 8 entries, 8 posts at once remove them all; the rest survives', async () => {
       await resetShared();
@@ -142,11 +95,11 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
         },
         proxies: PROXIES,
       });
-      expect((await stat(join(dockerDir, 'config.json'))).mode & 0o777).toBe(0o600);
+      expect(await fileMode(join(dockerDir, 'config.json'))).toBe(0o600);
       expect(await readdir(dockerDir)).toEqual(['config.json']); // no lock, no temp file
       // Every stored credential opens its registry.
       const statuses = await Promise.all(
-        range(JOBS).map((i) => checkAuth(regs[i]?.url ?? '', 'AWS', passwords[i])),
+        range(JOBS).map((i) => checkAuth(bench.world.registries[i]?.url ?? '', 'AWS', password(i))),
       );
       expect(statuses).toEqual(range(JOBS).map(() => 200));
 
@@ -190,28 +143,25 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
         dirs.map(async (dir, i) => {
           expect(dir.startsWith(`${ws[i]?.runnerTemp}/`)).toBe(true);
           expect(mains[i]?.exportedEnv.DOCKER_CONFIG).toBe(dir);
-          expect(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'))).toEqual({
+          expect(await readConfig(dir)).toEqual({
             auths: { 'unrelated.example': UNRELATED, [host(i)]: ownEntry(i) },
             proxies: PROXIES,
           });
           expect(await readdir(dir)).toEqual(['config.json']);
         }),
       );
-      expect((await readFile(before.file)).equals(before.bytes)).toBe(true);
-      expect((await stat(before.file)).mtimeMs).toBe(before.mtimeMs);
-      expect(await readdir(dockerDir)).toEqual(['config.json']);
+      await expectUntouched(before);
       // A real client in job i gets into registry i and not into registry i+1.
       for (const i of range(JOBS)) {
-        expect(await skopeoView(host(i), dirs[i] ?? '')).toBe('authenticated');
-        expect(await skopeoView(host((i + 1) % JOBS), dirs[i] ?? '')).toBe('unauthorized');
+        const env = clientEnv({ home, xdg: bench.xdg, dockerConfig: dirs[i] ?? '' });
+        expect(await skopeoView(host(i), env)).toBe('authenticated');
+        expect(await skopeoView(host((i + 1) % JOBS), env)).toBe('unauthorized');
       }
 
       const posts = await Promise.all(ws.map((w) => step(w, 'post')));
       for (const p of posts) expectOk(p);
       for (const dir of dirs) expect(existsSync(dir)).toBe(false);
-      expect((await readFile(before.file)).equals(before.bytes)).toBe(true);
-      expect((await stat(before.file)).mtimeMs).toBe(before.mtimeMs);
-      expect(await readdir(dockerDir)).toEqual(['config.json']);
+      await expectUntouched(before);
     }, 120_000);
 
     it('a stale lock left by a crashed job is broken, even with 8 jobs racing for it', async () => {
@@ -278,14 +228,8 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
       async () => {
         await resetShared();
         const lock = join(dockerDir, 'config.json.lock');
-        const slow = join(root, 'slow-docker-bin');
-        await mkdir(slow, { recursive: true });
-        const real = findTool('docker') ?? 'docker';
-        await writeFile(
-          join(slow, 'docker'),
-          `#!/bin/sh\ncase "$1" in login) sleep 38 ;; esac\nexec ${JSON.stringify(real)} "$@"\n`,
-        );
-        await chmod(join(slow, 'docker'), 0o755);
+        const slow = join(bench.root, 'slow-docker-bin');
+        await dockerWrapper(slow, 'case "$1" in login) sleep 38 ;; esac', findTool('docker') ?? 'docker');
         const [a, b] = await jobs();
         if (!a || !b) throw new Error('no jobs');
         const slowMain = step(

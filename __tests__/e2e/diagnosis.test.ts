@@ -1,14 +1,14 @@
 // Failure diagnosis end to end: the built dist bundle, run by the runner emulator, against the loopback
-// ECR and STS stand-ins (real SDK, real wire format) and a real docker-registry. Each test produces the
-// failure for real and reads the step's ::error:: line, as a user would see it.
+// ECR and STS stand-ins (real SDK, real wire format) and real docker-registry instances (a world, see
+// helpers.ts). Each test produces the failure for real and reads the step's ::error:: line, as a user
+// would see it.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../support/daemon.js';
-import { type EcrStandIn, startEcrStandIn } from '../support/ecr-stand-in.js';
-import { type Registry, requireTool, startRegistry } from '../support/registry.js';
-import { type ActionRun, type RunActionOptions, runAction } from '../support/runner.js';
-import { type StsStandIn, startStsStandIn } from '../support/sts-stand-in.js';
+import { requireTool } from '../support/registry.js';
+import type { ActionRun } from '../support/runner.js';
+import { errorsOf, expectNotPrinted, realRegistriesAvailable, useMainRuns } from './helpers.js';
 
 const ACCOUNT = '123456789012';
 const OTHER = '222222222222';
@@ -23,33 +23,19 @@ const CALLER_ARN = `arn:aws:sts::${ACCOUNT}:assumed-role/gha-ci/run-1000001`;
  *  that the diagnosis asked STS rather than copying AWS's message. */
 const ECR_SAYS_ARN = `arn:aws:sts::${ACCOUNT}:assumed-role/from-ecr-message/x`;
 
-const hasTools = requireTool('docker-registry') && requireTool('htpasswd');
-
-describe.skipIf(!hasTools)('diagnosis, end to end', () => {
-  let registry: Registry;
-  let ecr: EcrStandIn;
-  let sts: StsStandIn;
-  const runs: ActionRun[] = [];
-
-  beforeAll(async () => {
-    registry = await startRegistry({ password: PASSWORD });
-    ecr = await startEcrStandIn({
-      accounts: {
-        [`${ACCOUNT}/${REGION}`]: { proxyEndpoint: registry.url, password: PASSWORD },
-        [`${OTHER}/${REGION}`]: { proxyEndpoint: registry.url, password: PASSWORD },
-      },
-      defaultAccount: ACCOUNT,
-      principalArn: ECR_SAYS_ARN,
-    });
-    sts = await startStsStandIn({
-      callerIdentity: { Arn: CALLER_ARN, Account: ACCOUNT, UserId: 'AROAE2E:run-1000001' },
-    });
-  });
-  afterAll(async () => {
-    await Promise.all([ecr?.close(), sts?.close(), registry?.close()]);
-  });
-  afterEach(async () => {
-    await Promise.all(runs.splice(0).map((r) => r.cleanup()));
+describe.skipIf(!realRegistriesAvailable())('diagnosis, end to end', () => {
+  const suite = useMainRuns(
+    {
+      accounts: [ACCOUNT, OTHER],
+      regions: [REGION],
+      password: PASSWORD,
+      standIn: { principalArn: ECR_SAYS_ARN },
+      sts: { callerIdentity: { Arn: CALLER_ARN, Account: ACCOUNT, UserId: 'AROAE2E:run-1000001' } },
+    },
+    () => ({ AWS_ACCESS_KEY_ID: KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: SESSION_TOKEN }),
+  );
+  const { run } = suite;
+  afterEach(() => {
     for (const k of [
       'accessDeniedRegions',
       'expiredToken',
@@ -60,73 +46,48 @@ describe.skipIf(!hasTools)('diagnosis, end to end', () => {
       'throttleFirst',
       'fail500First',
     ] as const)
-      delete ecr.config[k];
-    for (const a of Object.values(ecr.config.accounts)) a.password = PASSWORD;
-    sts.config.deniedRoles = [];
+      delete suite.ecr.config[k];
+    for (const a of Object.values(suite.ecr.config.accounts)) a.password = PASSWORD;
+    suite.sts.config.deniedRoles = [];
   });
 
-  function env(over: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-    return {
-      AWS_ACCESS_KEY_ID: KEY_ID,
-      AWS_SECRET_ACCESS_KEY: SECRET,
-      AWS_SESSION_TOKEN: SESSION_TOKEN,
-      AWS_REGION: REGION,
-      AWS_ENDPOINT_URL_ECR: ecr.url,
-      AWS_ENDPOINT_URL_STS: sts.url,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      ...over,
-    };
-  }
-
-  async function run(opts: RunActionOptions = {}): Promise<ActionRun> {
-    const r = await runAction({ steps: ['main'], ...opts, env: env(opts.env) });
-    runs.push(r);
-    return r;
-  }
-
   /** The step's ::error:: message(s), as the runner shows them. */
-  const errorOf = (r: ActionRun) =>
-    r.main.commands
-      .filter((c) => c.name === 'error')
-      .map((c) => c.message)
-      .join('\n');
+  const errorOf = (r: ActionRun) => errorsOf(r.main).join('\n');
 
   /** Nothing the step printed holds a secret variable's value. */
-  function expectNoSecrets(r: ActionRun, extra: string[] = []) {
-    const all = `${r.main.stdout}\n${r.main.stderr}\n${r.main.summary}`;
-    for (const s of [SECRET, SESSION_TOKEN, ...extra]) expect(all).not.toContain(s);
-  }
+  const expectNoSecrets = (r: ActionRun, extra: string[] = []) =>
+    expectNotPrinted(r.main, [SECRET, SESSION_TOKEN, ...extra]);
 
-  const ecrCount = () => ecr.requests.length;
+  const ecrCount = () => suite.ecr.requests.length;
 
   describe('retries and timeouts', () => {
     it('the first 3 calls throttled: succeeds with the default max-attempts', async () => {
-      ecr.config.throttleFirst = 3;
+      suite.ecr.config.throttleFirst = 3;
       const before = ecrCount();
       const r = await run();
       expect(errorOf(r)).toBe('');
       expect(r.main.succeeded).toBe(true);
-      expect(ecr.requests.slice(before).map((q) => q.errorCode ?? q.status)).toEqual([
+      expect(suite.ecr.requests.slice(before).map((q) => q.errorCode ?? q.status)).toEqual([
         'ThrottlingException',
         'ThrottlingException',
         'ThrottlingException',
         200,
       ]);
-      expect(r.main.outputs.registry).toBe(registry.host);
+      expect(r.main.outputs.registry).toBe(suite.registry.loginHost);
       const config = JSON.parse(await readFile(join(r.workspace.home, '.docker', 'config.json'), 'utf8'));
-      expect(Object.keys(config.auths)).toEqual([registry.host]);
+      expect(Object.keys(config.auths)).toEqual([suite.registry.loginHost]);
     });
 
     it('500s are retried', async () => {
-      ecr.config.fail500First = 2;
+      suite.ecr.config.fail500First = 2;
       const before = ecrCount();
       const r = await run();
       expect(r.main.succeeded).toBe(true);
-      expect(ecr.requests.slice(before).map((q) => q.status)).toEqual([500, 500, 200]);
+      expect(suite.ecr.requests.slice(before).map((q) => q.status)).toEqual([500, 500, 200]);
     });
 
     it('throttling on every attempt: says so and suggests max-attempts / fewer jobs', async () => {
-      ecr.config.throttleFirst = 1000;
+      suite.ecr.config.throttleFirst = 1000;
       const before = ecrCount();
       const r = await run({ inputs: { 'max-attempts': 2 } });
       expect(r.main.succeeded).toBe(false);
@@ -139,7 +100,7 @@ describe.skipIf(!hasTools)('diagnosis, end to end', () => {
     });
 
     it('a hung endpoint: the step fails in bounded time, naming the endpoint', async () => {
-      ecr.config.hang = true;
+      suite.ecr.config.hang = true;
       const before = ecrCount();
       const r = await run({ inputs: { 'api-timeout-seconds': 2, 'max-attempts': 2 }, timeoutMs: 90_000 });
       expect(r.main.timedOut).toBe(false);
@@ -147,8 +108,8 @@ describe.skipIf(!hasTools)('diagnosis, end to end', () => {
       expect(r.main.durationMs).toBeLessThan(60_000);
       expect(ecrCount() - before).toBe(2);
       const error = errorOf(r);
-      expect(error).toContain(`ecr:GetAuthorizationToken failed in us-east-1 (${ecr.url})`);
-      expect(error).toContain(`no answer from ${new URL(ecr.url).host} within 2 s`);
+      expect(error).toContain(`ecr:GetAuthorizationToken failed in us-east-1 (${suite.ecr.url})`);
+      expect(error).toContain(`no answer from ${new URL(suite.ecr.url).host} within 2 s`);
       expect(error).toContain('on all 2 attempts');
       expect(error).toContain(
         'the request went directly (no proxy configured) to the endpoint set by AWS_ENDPOINT_URL_ECR',
@@ -159,13 +120,13 @@ describe.skipIf(!hasTools)('diagnosis, end to end', () => {
 
   describe('AWS refusals', () => {
     it('AccessDeniedException: the principal from STS GetCallerIdentity, the action, not retried', async () => {
-      ecr.config.accessDeniedRegions = [REGION];
+      suite.ecr.config.accessDeniedRegions = [REGION];
       const before = ecrCount();
-      const stsBefore = sts.requests.length;
+      const stsBefore = suite.sts.requests.length;
       const r = await run();
       expect(r.main.succeeded).toBe(false);
       expect(ecrCount() - before).toBe(1);
-      const asked = sts.requests.slice(stsBefore);
+      const asked = suite.sts.requests.slice(stsBefore);
       expect(asked.map((q) => [q.action, q.accessKeyId])).toEqual([['GetCallerIdentity', KEY_ID]]);
       const error = errorOf(r);
       expect(error).toContain(`ecr:GetAuthorizationToken was denied for ${CALLER_ARN}`);
@@ -176,7 +137,7 @@ describe.skipIf(!hasTools)('diagnosis, end to end', () => {
     });
 
     it('ExpiredTokenException: the session expired; re-run configure-aws-credentials', async () => {
-      ecr.config.expiredToken = true;
+      suite.ecr.config.expiredToken = true;
       const r = await run();
       const error = errorOf(r);
       expect(error).toContain("ExpiredTokenException: the job's AWS session has expired");
@@ -185,7 +146,7 @@ describe.skipIf(!hasTools)('diagnosis, end to end', () => {
     });
 
     it('UnrecognizedClientException: the credential variables that are set, by name only', async () => {
-      ecr.config.unrecognizedClient = true;
+      suite.ecr.config.unrecognizedClient = true;
       const r = await run();
       const error = errorOf(r);
       expect(error).toContain('UnrecognizedClientException: AWS did not accept the credentials');
@@ -196,8 +157,8 @@ describe.skipIf(!hasTools)('diagnosis, end to end', () => {
     });
 
     it('"Signature expired": the clock skew against the response Date header, in seconds', async () => {
-      ecr.config.signatureExpired = true;
-      ecr.config.dateOffsetSeconds = 900;
+      suite.ecr.config.signatureExpired = true;
+      suite.ecr.config.dateOffsetSeconds = 900;
       const r = await run({ inputs: { 'max-attempts': 2 } });
       const error = errorOf(r);
       expect(error).toContain('InvalidSignatureException: AWS refused the request signature as expired');
@@ -207,7 +168,7 @@ describe.skipIf(!hasTools)('diagnosis, end to end', () => {
 
     it('sts:AssumeRole denied: the role, the principal and the trust-policy fix', async () => {
       const role = `arn:aws:iam::${OTHER}:role/ecr-pull`;
-      sts.config.deniedRoles = [role];
+      suite.sts.config.deniedRoles = [role];
       const before = ecrCount();
       const r = await run({ inputs: { registries: OTHER, 'registry-roles': `${OTHER}=${role}` } });
       expect(r.main.succeeded).toBe(false);
@@ -271,12 +232,12 @@ describe.skipIf(!hasTools)('diagnosis, end to end', () => {
   describe('the registry refuses a fresh token', () => {
     it('our /v2/ proof answered 401: token facts, 12-hour expiry, cross-account hint', async () => {
       const wrong = 'not-the-registry-password-42';
-      for (const a of Object.values(ecr.config.accounts)) a.password = wrong;
+      for (const a of Object.values(suite.ecr.config.accounts)) a.password = wrong;
       const r = await run();
       expect(r.main.succeeded).toBe(false);
       const error = errorOf(r);
       expect(error).toContain(
-        `${registry.host} (us-east-1): The registry refused a fresh token: GET http://${registry.host}/v2/ answered 401 Unauthorized.`,
+        `${suite.registry.loginHost} (us-east-1): The registry refused a fresh token: GET http://${suite.registry.loginHost}/v2/ answered 401 Unauthorized.`,
       );
       expect(error).toMatch(/Token: from ecr:GetAuthorizationToken in us-east-1, valid until \S+ \(1[12] h/);
       expect(error).toContain('ECR tokens last 12 hours');
@@ -287,7 +248,7 @@ describe.skipIf(!hasTools)('diagnosis, end to end', () => {
 
     it.skipIf(!requireTool('docker'))('docker login answered 401: the same diagnosis', async () => {
       const wrong = 'not-the-registry-password-43';
-      for (const a of Object.values(ecr.config.accounts)) a.password = wrong;
+      for (const a of Object.values(suite.ecr.config.accounts)) a.password = wrong;
       const r = await run({ inputs: { 'login-method': 'docker' } });
       expect(r.main.succeeded).toBe(false);
       const error = errorOf(r);

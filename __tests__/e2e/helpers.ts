@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { type PublicEcr, type PublicEcrOptions, startPublicEcr } from '../support/connect-proxy.js';
 import {
   type EcrAccount,
@@ -29,6 +29,7 @@ import {
   type ActionRun,
   createWorkspace,
   type RunActionOptions,
+  runAction,
   runStep,
   type StepOptions,
   type StepResult,
@@ -50,6 +51,13 @@ export const DUMMY_AWS_ENV: Record<string, string> = {
 /** true when real registries can run here (throws in CI when they cannot: a missing part is a failure). */
 export function realRegistriesAvailable(): boolean {
   return requireTool('docker-registry') && requireTool('htpasswd');
+}
+
+export type LoginMethod = 'auto' | 'docker';
+
+/** The login methods a scenario runs with: auto, and docker where the real docker CLI is here. */
+export function loginMethods(): LoginMethod[] {
+  return requireTool('docker') ? ['auto', 'docker'] : ['auto'];
 }
 
 /** The standard ECR host of an account in a region (what a user writes in `registries`). */
@@ -94,6 +102,8 @@ export interface WorldOptions {
   sts?: StsStandInConfig;
   /** false: no real registries (input tests); proxyEndpoints then point at a closed port. Default true. */
   registries?: boolean;
+  /** One password for every registry (and its token); default a random one each. */
+  password?: string;
 }
 
 export interface World {
@@ -141,7 +151,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   try {
     const registries: WorldRegistry[] = await Promise.all(
       specs.map(async (s) => {
-        const pw = password(`reg-${s.account}-${s.region}`);
+        const pw = opts.password ?? password(`reg-${s.account}-${s.region}`);
         const tokenPassword = rejected.has(s.key) ? password(`wrong-${s.account}-${s.region}`) : pw;
         if (!wantRegistries) {
           const url = 'http://127.0.0.1:9';
@@ -325,6 +335,73 @@ export async function runJob(world: Pick<World, 'env'>, job: Job, opts: JobRunOp
   return run;
 }
 
+export interface MainRuns {
+  /** The world (from beforeAll on). */
+  readonly world: World;
+  readonly ecr: EcrStandIn;
+  readonly sts: StsStandIn;
+  /** The default account's registry (the first account's, in the first region). */
+  readonly registry: WorldRegistry;
+  /** main alone, in a fresh job removed after the test. Env: the first region, the ECR and STS stand-ins'
+   *  endpoints, no instance metadata; then `env(world)`; then the call's own. */
+  run(opts?: RunActionOptions): Promise<ActionRun>;
+}
+
+/**
+ * For a describe block of main-only runs (diagnosis, proxy): registers the hooks that start a world before
+ * its tests and close it after them, and remove each test's jobs after it.
+ */
+export function useMainRuns(opts: WorldOptions, env: (world: World) => Record<string, string>): MainRuns {
+  let started: World | undefined;
+  const runs: ActionRun[] = [];
+  beforeAll(async () => {
+    started = await startWorld(opts);
+  });
+  afterEach(async () => {
+    await Promise.all(runs.splice(0).map((r) => r.cleanup()));
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const world = () => {
+    if (!started) throw new Error('useMainRuns: the world starts in beforeAll');
+    return started;
+  };
+  return {
+    get world() {
+      return world();
+    },
+    get ecr() {
+      return world().ecr;
+    },
+    get sts() {
+      return world().sts;
+    },
+    get registry() {
+      const r = world().registries[0];
+      if (!r) throw new Error('useMainRuns: the world has no registry');
+      return r;
+    },
+    run: async (o = {}) => {
+      const w = world();
+      const r = await runAction({
+        steps: ['main'],
+        ...o,
+        env: {
+          AWS_REGION: opts.regions?.[0] ?? 'us-east-1',
+          AWS_ENDPOINT_URL_ECR: w.ecr.url,
+          AWS_ENDPOINT_URL_STS: w.sts.url,
+          AWS_EC2_METADATA_DISABLED: 'true',
+          ...env(w),
+          ...o.env,
+        },
+      });
+      runs.push(r);
+      return r;
+    },
+  };
+}
+
 export async function readJobConfigText(job: Job): Promise<string | undefined> {
   return readFile(job.configFile, 'utf8').catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return undefined;
@@ -358,6 +435,19 @@ export function errorsOf(step: StepResult | undefined): string[] {
 /** The `::add-mask::` values of a step, in order. */
 export function masksOf(step: StepResult | undefined): string[] {
   return (step?.commands ?? []).filter((c) => c.name === 'add-mask').map((c) => c.message);
+}
+
+/** The step succeeded (else the failure shows its masked log and the runner's messages). */
+export function expectOk(step: StepResult): void {
+  expect(step.succeeded, `${step.step} failed:\n${step.maskedLog}\n${step.runnerMessages.join('\n')}`).toBe(
+    true,
+  );
+}
+
+/** Nothing the step printed (stdout, stderr, the job summary) holds any of `secrets`. */
+export function expectNotPrinted(step: StepResult, secrets: readonly string[]): void {
+  const all = `${step.stdout}\n${step.stderr}\n${step.summary}`;
+  for (const s of secrets) expect(all).not.toContain(s);
 }
 
 /** A step ran as the runner would call clean: no orphans, no file-command errors, no unexpected inputs. */

@@ -9,11 +9,9 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bypassesProxy, proxyFor } from '../../src/proxy.js';
 import { freePort, makeTempDir, removeDir } from '../support/daemon.js';
-import { type EcrStandIn, startEcrStandIn } from '../support/ecr-stand-in.js';
 import { type ProxyServer, requireTool, startProxy } from '../support/proxy.js';
-import { type Registry, startRegistry } from '../support/registry.js';
-import { type ActionRun, type RunActionOptions, runAction } from '../support/runner.js';
-import { type StsStandIn, startStsStandIn } from '../support/sts-stand-in.js';
+import type { ActionRun, RunActionOptions } from '../support/runner.js';
+import { errorsOf, expectNotPrinted, useMainRuns } from './helpers.js';
 
 const ACCOUNT = '123456789012';
 const OTHER = '222222222222';
@@ -83,71 +81,39 @@ describe('NO_PROXY / proxy selection rules (src/proxy.ts)', () => {
 const hasTools = requireTool('tinyproxy') && requireTool('docker-registry') && requireTool('htpasswd');
 
 describe.skipIf(!hasTools)('through a real tinyproxy, end to end', () => {
-  let registry: Registry;
-  let ecr: EcrStandIn;
-  let sts: StsStandIn;
+  const suite = useMainRuns(
+    {
+      accounts: [ACCOUNT, OTHER],
+      regions: [REGION],
+      password: PASSWORD,
+      standIn: { public: { password: 'public-token-password' } },
+    },
+    (world) => ({
+      AWS_ACCESS_KEY_ID: 'ASIAPROXYE2E00000001',
+      AWS_SECRET_ACCESS_KEY: SECRET,
+      AWS_SESSION_TOKEN: SESSION_TOKEN,
+      AWS_ENDPOINT_URL_ECR_PUBLIC: world.ecr.url,
+    }),
+  );
   let proxy: ProxyServer;
-  const runs: ActionRun[] = [];
-
-  beforeAll(async () => {
-    registry = await startRegistry({ password: PASSWORD });
-    ecr = await startEcrStandIn({
-      accounts: {
-        [`${ACCOUNT}/${REGION}`]: { proxyEndpoint: registry.url, password: PASSWORD },
-        [`${OTHER}/${REGION}`]: { proxyEndpoint: registry.url, password: PASSWORD },
-      },
-      defaultAccount: ACCOUNT,
-      public: { password: 'public-token-password' },
-    });
-    sts = await startStsStandIn();
-  });
-  afterAll(async () => {
-    await Promise.all([ecr?.close(), sts?.close(), registry?.close()]);
-  });
   afterEach(async () => {
-    await Promise.all(runs.splice(0).map((r) => r.cleanup()));
     await proxy?.close();
   });
 
-  const ecrHost = () => new URL(ecr.url).host;
-  const stsHost = () => new URL(sts.url).host;
+  const ecrHost = () => new URL(suite.ecr.url).host;
+  const stsHost = () => new URL(suite.sts.url).host;
   const withAuth = (url: string) => url.replace('http://', `http://${PROXY_USER}:${PROXY_PASSWORD}@`);
 
-  async function run(
-    opts: RunActionOptions & { proxyEnv?: Record<string, string> } = {},
-  ): Promise<ActionRun> {
+  /** main through the proxy: `proxyEnv` (the proxy variables) under the call's own env. */
+  function run(opts: RunActionOptions & { proxyEnv?: Record<string, string> } = {}): Promise<ActionRun> {
     const { proxyEnv, ...rest } = opts;
-    const r = await runAction({
-      steps: ['main'],
-      ...rest,
-      env: {
-        AWS_ACCESS_KEY_ID: 'ASIAPROXYE2E00000001',
-        AWS_SECRET_ACCESS_KEY: SECRET,
-        AWS_SESSION_TOKEN: SESSION_TOKEN,
-        AWS_REGION: REGION,
-        AWS_ENDPOINT_URL_ECR: ecr.url,
-        AWS_ENDPOINT_URL_ECR_PUBLIC: ecr.url,
-        AWS_ENDPOINT_URL_STS: sts.url,
-        AWS_EC2_METADATA_DISABLED: 'true',
-        ...proxyEnv,
-        ...rest.env,
-      },
-    });
-    runs.push(r);
-    return r;
+    return suite.run({ ...rest, env: { ...proxyEnv, ...rest.env } });
   }
 
-  const errorOf = (r: ActionRun) =>
-    r.main.commands
-      .filter((c) => c.name === 'error')
-      .map((c) => c.message)
-      .join('\n');
+  const errorOf = (r: ActionRun) => errorsOf(r.main).join('\n');
 
-  function expectNoSecrets(r: ActionRun) {
-    const all = `${r.main.stdout}\n${r.main.stderr}\n${r.main.summary}`;
-    for (const s of [SECRET, SESSION_TOKEN, PROXY_PASSWORD, decodeURIComponent(PROXY_PASSWORD)])
-      expect(all).not.toContain(s);
-  }
+  const expectNoSecrets = (r: ActionRun) =>
+    expectNotPrinted(r.main, [SECRET, SESSION_TOKEN, PROXY_PASSWORD, decodeURIComponent(PROXY_PASSWORD)]);
 
   async function loggedInHosts(r: ActionRun): Promise<string[]> {
     const config = JSON.parse(await readFile(join(r.workspace.home, '.docker', 'config.json'), 'utf8'));
@@ -156,15 +122,15 @@ describe.skipIf(!hasTools)('through a real tinyproxy, end to end', () => {
 
   it('the http-proxy input (with credentials): the ECR call and the /v2/ proof go through it', async () => {
     proxy = await startProxy();
-    const before = ecr.requests.length;
+    const before = suite.ecr.requests.length;
     const r = await run({ inputs: { 'http-proxy': withAuth(proxy.url) } });
     expect(errorOf(r)).toBe('');
     expect(r.main.succeeded).toBe(true);
-    expect(await loggedInHosts(r)).toEqual([registry.host]);
-    expect(ecr.requests.length - before).toBe(1);
+    expect(await loggedInHosts(r)).toEqual([suite.registry.loginHost]);
+    expect(suite.ecr.requests.length - before).toBe(1);
     const lines = await proxy.requests();
     expect(lines).toContain(`POST http://${ecrHost()}/ HTTP/1.1`);
-    expect(lines).toContain(`GET http://${registry.host}/v2/ HTTP/1.1`);
+    expect(lines).toContain(`GET http://${suite.registry.loginHost}/v2/ HTTP/1.1`);
     expectNoSecrets(r);
   });
 
@@ -176,7 +142,7 @@ describe.skipIf(!hasTools)('through a real tinyproxy, end to end', () => {
     expect(r.main.succeeded).toBe(true);
     const lines = await proxy.requests();
     expect(lines).toContain(`POST http://${ecrHost()}/ HTTP/1.1`);
-    expect(lines).toContain(`GET http://${registry.host}/v2/ HTTP/1.1`);
+    expect(lines).toContain(`GET http://${suite.registry.loginHost}/v2/ HTTP/1.1`);
     expectNoSecrets(r);
   });
 
@@ -198,13 +164,13 @@ describe.skipIf(!hasTools)('through a real tinyproxy, end to end', () => {
     proxy = await startProxy();
     const r = await run({
       inputs: { 'http-proxy': withAuth(proxy.url) },
-      proxyEnv: { NO_PROXY: `example.internal,${registry.host}` },
+      proxyEnv: { NO_PROXY: `example.internal,${suite.registry.loginHost}` },
     });
     expect(errorOf(r)).toBe('');
     expect(r.main.succeeded).toBe(true);
     const lines = await proxy.requests();
     expect(lines).toContain(`POST http://${ecrHost()}/ HTTP/1.1`);
-    expect(lines.filter((l) => l.includes(registry.host))).toEqual([]);
+    expect(lines.filter((l) => l.includes(suite.registry.loginHost))).toEqual([]);
     expectNoSecrets(r);
   });
 
@@ -225,13 +191,13 @@ describe.skipIf(!hasTools)('through a real tinyproxy, end to end', () => {
   it('STS AssumeRole (registry-roles) goes through the proxy too', async () => {
     proxy = await startProxy();
     const role = `arn:aws:iam::${OTHER}:role/ecr-pull`;
-    const stsBefore = sts.requests.length;
+    const stsBefore = suite.sts.requests.length;
     const r = await run({
       inputs: { registries: OTHER, 'registry-roles': `${OTHER}=${role}`, 'http-proxy': withAuth(proxy.url) },
     });
     expect(errorOf(r)).toBe('');
     expect(r.main.succeeded).toBe(true);
-    expect(sts.requests.slice(stsBefore).map((q) => q.action)).toEqual(['AssumeRole']);
+    expect(suite.sts.requests.slice(stsBefore).map((q) => q.action)).toEqual(['AssumeRole']);
     const lines = await proxy.requests();
     expect(lines).toContain(`POST http://${stsHost()}/ HTTP/1.1`);
     expect(lines).toContain(`POST http://${ecrHost()}/ HTTP/1.1`);
@@ -240,7 +206,7 @@ describe.skipIf(!hasTools)('through a real tinyproxy, end to end', () => {
 
   it('a failed diagnosis call (GetCallerIdentity) goes through the proxy as well', async () => {
     proxy = await startProxy();
-    ecr.config.accessDeniedRegions = [REGION];
+    suite.ecr.config.accessDeniedRegions = [REGION];
     try {
       const r = await run({ inputs: { 'http-proxy': withAuth(proxy.url) } });
       expect(r.main.succeeded).toBe(false);
@@ -250,18 +216,18 @@ describe.skipIf(!hasTools)('through a real tinyproxy, end to end', () => {
       expect(lines).toContain(`POST http://${stsHost()}/ HTTP/1.1`);
       expectNoSecrets(r);
     } finally {
-      delete ecr.config.accessDeniedRegions;
+      delete suite.ecr.config.accessDeniedRegions;
     }
   });
 
   it('ECR Public: the token call and the https /v2/ proof (CONNECT) go through the proxy', async () => {
     proxy = await startProxy();
-    const before = ecr.requests.length;
+    const before = suite.ecr.requests.length;
     const r = await run({
       inputs: { registries: 'public.ecr.aws', 'http-proxy': withAuth(proxy.url), 'api-timeout-seconds': 5 },
       timeoutMs: 90_000,
     });
-    expect(ecr.requests.slice(before).map((q) => q.service)).toEqual(['ecr-public']);
+    expect(suite.ecr.requests.slice(before).map((q) => q.service)).toEqual(['ecr-public']);
     const lines = await proxy.requests();
     expect(lines).toContain(`POST http://${ecrHost()}/ HTTP/1.1`);
     expect(lines).toContain('CONNECT public.ecr.aws:443 HTTP/1.1');
@@ -281,7 +247,7 @@ describe.skipIf(!hasTools)('through a real tinyproxy, end to end', () => {
       expect(r.main.succeeded).toBe(true);
       const lines = await proxy.requests();
       expect(lines).toContain(`POST http://${ecrHost()}/ HTTP/1.1`);
-      expect(lines.filter((l) => l.includes(registry.host))).toEqual([]);
+      expect(lines.filter((l) => l.includes(suite.registry.loginHost))).toEqual([]);
     },
   );
 
@@ -317,7 +283,7 @@ describe.skipIf(!hasTools)('through a real tinyproxy, end to end', () => {
         ],
         { stdio: 'ignore', timeout: 30_000 },
       );
-      const upstream = new URL(ecr.url);
+      const upstream = new URL(suite.ecr.url);
       front = createTlsServer(
         { key: await readFile(join(dir, 'key.pem')), cert: await readFile(join(dir, 'cert.pem')) },
         (socket) => {
@@ -337,20 +303,20 @@ describe.skipIf(!hasTools)('through a real tinyproxy, end to end', () => {
 
     it('HTTPS_PROXY: CONNECT localhost:<port> in the proxy log, and the login works', async () => {
       proxy = await startProxy();
-      const before = ecr.requests.length;
+      const before = suite.ecr.requests.length;
       const r = await run({
         env: {
           AWS_ENDPOINT_URL_ECR: `https://localhost:${frontPort}`,
           NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'),
         },
-        proxyEnv: { HTTPS_PROXY: withAuth(proxy.url), NO_PROXY: registry.host },
+        proxyEnv: { HTTPS_PROXY: withAuth(proxy.url), NO_PROXY: suite.registry.loginHost },
       });
       expect(errorOf(r)).toBe('');
       expect(r.main.succeeded).toBe(true);
-      expect(ecr.requests.length - before).toBe(1);
+      expect(suite.ecr.requests.length - before).toBe(1);
       const lines = await proxy.requests();
       expect(lines).toContain(`CONNECT localhost:${frontPort} HTTP/1.1`);
-      expect(lines.filter((l) => l.includes(registry.host))).toEqual([]);
+      expect(lines.filter((l) => l.includes(suite.registry.loginHost))).toEqual([]);
       expectNoSecrets(r);
     });
 

@@ -15,6 +15,8 @@ import {
   expectRestored,
   type Job,
   type JobRun,
+  type LoginMethod,
+  loginMethods,
   newJob,
   outputKey,
   parseConfig,
@@ -27,8 +29,7 @@ import {
 
 const REAL = realRegistriesAvailable();
 const DOCKER = requireTool('docker');
-type Method = 'auto' | 'docker';
-const METHODS: Method[] = DOCKER ? ['auto', 'docker'] : ['auto'];
+const METHODS = loginMethods();
 const A1 = ACCOUNTS[0];
 const PUBLIC = 'public.ecr.aws';
 const SEED: DockerConfigJson = {
@@ -37,7 +38,7 @@ const SEED: DockerConfigJson = {
   'x-user-key': { keep: true },
 };
 
-async function expectPublicLogin(world: World, job: Job, run: JobRun, method: Method, hosts: string[]) {
+async function expectPublicLogin(world: World, job: Job, run: JobRun, method: LoginMethod, hosts: string[]) {
   expectCleanStep(run.main);
   expect(errorsOf(run.main)).toEqual([]);
   expect(run.main.exitCode).toBe(0);

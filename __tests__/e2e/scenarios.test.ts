@@ -6,7 +6,6 @@
 // ECR Public (scenario 4) is in public.test.ts; malformed inputs are in bad-inputs.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../support/ecr-stand-in.js';
-import { requireTool } from '../support/tools.js';
 import {
   ACCOUNTS,
   assertNoSecrets,
@@ -21,6 +20,8 @@ import {
   findSecretLeaks,
   type Job,
   type JobRun,
+  type LoginMethod,
+  loginMethods,
   masksOf,
   newJob,
   outputKey,
@@ -34,9 +35,7 @@ import {
 } from './helpers.js';
 
 const REAL = realRegistriesAvailable();
-const DOCKER = requireTool('docker');
-type Method = 'auto' | 'docker';
-const METHODS: Method[] = DOCKER ? ['auto', 'docker'] : ['auto'];
+const METHODS = loginMethods();
 const [A1, A2] = [ACCOUNTS[0], ACCOUNTS[1]];
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -62,7 +61,7 @@ const ids = (r: RecordedRequest) =>
   ((r.body as { registryIds?: string[] } | undefined)?.registryIds ?? []).slice();
 
 interface Expected {
-  method: Method;
+  method: LoginMethod;
   /** Login hosts (docker config keys) expected logged in, in output order. */
   hosts: string[];
   skipLogout?: boolean;

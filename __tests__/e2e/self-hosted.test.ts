@@ -4,115 +4,34 @@
 // and by skopeo) that records every call. Proves isolate-config (a job-private DOCKER_CONFIG under
 // RUNNER_TEMP) keeps our credentials out of the user's config and out of any shared credential helper,
 // and that without it a helper-owned host goes through `docker login` / `docker logout`.
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { cp, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../support/daemon.js';
-import { type EcrStandIn, startEcrStandIn } from '../support/ecr-stand-in.js';
-import { type Registry, requireTool, startRegistries } from '../support/registry.js';
-import { createWorkspace, runStep, type StepResult, type Workspace } from '../support/runner.js';
+import { requireTool } from '../support/registry.js';
+import type { StepResult, Workspace } from '../support/runner.js';
 import { findTool } from '../support/tools.js';
+import {
+  type Bench,
+  b64,
+  clientEnv,
+  expectUntouched,
+  fakeHelper,
+  fileMode,
+  type Helper,
+  type RecordingDocker,
+  readConfig,
+  recordingDocker,
+  runTool,
+  skopeoView,
+  startBench,
+  writeUserConfig,
+} from './clients.js';
+import { expectOk } from './helpers.js';
 
 const REGION = 'us-east-1';
 const ACCOUNTS = ['111111111111', '222222222222', '333333333333'];
-
-const b64 = (s: string) => Buffer.from(s).toString('base64');
-const mode = async (p: string) => (await stat(p)).mode & 0o777;
-
-interface Helper {
-  bin: string;
-  /** Every call the docker CLI (or skopeo) made: op and stdin. */
-  calls(): Promise<{ op: string; input: string }[]>;
-  /** Secrets the helper holds, by server URL. */
-  store(): Promise<Record<string, { ServerURL: string; Username: string; Secret: string }>>;
-  seed(entries: Record<string, { Username: string; Secret: string }>): Promise<void>;
-  reset(): Promise<void>;
-}
-
-/** `docker-credential-fake`: the credential-helper protocol (store|get|erase|list, JSON on stdin), recorded. */
-async function fakeHelper(root: string): Promise<Helper> {
-  const bin = join(root, 'helper-bin');
-  await mkdir(bin, { recursive: true });
-  const log = join(root, 'helper-calls.jsonl');
-  const storeFile = join(root, 'helper-store.json');
-  const script = `#!${process.execPath}
-const fs = require('node:fs');
-const op = process.argv[2] || '';
-const input = op === 'list' ? '' : fs.readFileSync(0, 'utf8');
-fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ op, input }) + '\\n');
-let store = {};
-try { store = JSON.parse(fs.readFileSync(${JSON.stringify(storeFile)}, 'utf8')); } catch {}
-const save = () => fs.writeFileSync(${JSON.stringify(storeFile)}, JSON.stringify(store));
-if (op === 'store') { const c = JSON.parse(input); store[c.ServerURL] = c; save(); }
-else if (op === 'get') {
-  const c = store[input.trim()];
-  if (!c) { process.stdout.write('credentials not found in native keychain'); process.exit(1); }
-  process.stdout.write(JSON.stringify(c));
-} else if (op === 'erase') { delete store[input.trim()]; save(); }
-else if (op === 'list') {
-  process.stdout.write(JSON.stringify(Object.fromEntries(Object.values(store).map((c) => [c.ServerURL, c.Username]))));
-} else { process.stdout.write('unknown op ' + op); process.exit(1); }
-`;
-  await writeFile(join(bin, 'docker-credential-fake'), script);
-  await chmod(join(bin, 'docker-credential-fake'), 0o755);
-  const readJson = async <T>(f: string, empty: T): Promise<T> =>
-    existsSync(f) ? (JSON.parse(await readFile(f, 'utf8')) as T) : empty;
-  const helper: Helper = {
-    bin,
-    calls: async () =>
-      existsSync(log)
-        ? (await readFile(log, 'utf8'))
-            .split('\n')
-            .filter(Boolean)
-            .map((l) => JSON.parse(l) as { op: string; input: string })
-        : [],
-    store: () => readJson(storeFile, {}),
-    seed: (entries) =>
-      writeFile(
-        storeFile,
-        JSON.stringify(
-          Object.fromEntries(Object.entries(entries).map(([url, c]) => [url, { ServerURL: url, ...c }])),
-        ),
-      ),
-    reset: async () => {
-      await writeFile(log, '');
-      await writeFile(storeFile, '{}');
-    },
-  };
-  await helper.reset();
-  return helper;
-}
-
-/** A `docker` on PATH that records its arguments (never the password: that goes in on stdin) and runs the real CLI. */
-async function recordingDocker(
-  root: string,
-  realDocker: string,
-): Promise<{ bin: string; calls(): Promise<string[]> }> {
-  const bin = join(root, 'docker-bin');
-  await mkdir(bin, { recursive: true });
-  const log = join(root, 'docker-calls.log');
-  await writeFile(log, '');
-  await writeFile(
-    join(bin, 'docker'),
-    `#!/bin/sh\nprintf '%s\\n' "$*" >> ${JSON.stringify(log)}\nexec ${JSON.stringify(realDocker)} "$@"\n`,
-  );
-  await chmod(join(bin, 'docker'), 0o755);
-  return {
-    bin,
-    calls: async () => (await readFile(log, 'utf8')).split('\n').filter(Boolean),
-  };
-}
-
-function run(cmd: string, args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number; out: string }>((resolve) => {
-    execFile(cmd, args, { env, timeout: 30_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: unknown }).code) || 1 : 0, out: `${stdout}${stderr}` }),
-    );
-  });
-}
 
 describe.skipIf(
   !(
@@ -122,83 +41,42 @@ describe.skipIf(
     requireTool('skopeo')
   ),
 )('self-hosted runner safety (isolate-config, credential helpers)', () => {
-  let regs: Registry[] = [];
-  let ecr: EcrStandIn;
-  let root = '';
+  let bench: Bench;
   let helper: Helper;
-  let docker: { bin: string; calls(): Promise<string[]> };
-  let xdg = '';
-  const passwords = ACCOUNTS.map(() => `pw-${randomBytes(9).toString('hex')}`);
-  const host = (i: number) => regs[i]?.host ?? '';
-  const workspaces: Workspace[] = [];
+  let docker: RecordingDocker;
+  const host = (i: number) => bench.host(i);
+  const password = (i: number) => bench.password(i);
 
   beforeAll(async () => {
-    regs = await startRegistries(ACCOUNTS.length, passwords);
-    ecr = await startEcrStandIn({
-      accounts: Object.fromEntries(
-        ACCOUNTS.map((a, i) => [
-          `${a}/${REGION}`,
-          { proxyEndpoint: regs[i]?.url ?? '', password: passwords[i] ?? '' },
-        ]),
-      ),
-      defaultAccount: ACCOUNTS[0] ?? '',
+    bench = await startBench({
+      name: 'e2e-self-hosted',
+      accounts: ACCOUNTS,
+      region: REGION,
+      accessKeyId: 'AKIAE2ESELFHOSTED001',
     });
-    root = await makeTempDir('e2e-self-hosted');
-    helper = await fakeHelper(root);
-    const real = findTool('docker');
-    if (!real) throw new Error('docker not found');
-    docker = await recordingDocker(root, real);
-    xdg = join(root, 'xdg-runtime');
-    await mkdir(xdg, { mode: 0o700 });
+    helper = await fakeHelper(bench.root);
+    docker = await recordingDocker(bench.root);
   });
   afterAll(async () => {
-    await ecr?.close();
-    await Promise.all(regs.map((r) => r.close()));
-    await Promise.all(workspaces.map((w) => w.cleanup()));
-    if (root) await removeDir(root);
+    await bench?.close();
   });
 
-  async function job(): Promise<Workspace> {
-    const w = await createWorkspace();
-    workspaces.push(w);
-    return w;
-  }
+  const job = () => bench.job();
 
   /** Job env: AWS pointed at the stand-in; PATH = recording docker + fake helper + system dirs (no other docker). */
-  const jobEnv = (): Record<string, string> => ({
-    PATH: [docker.bin, helper.bin, '/usr/sbin', '/usr/bin', '/sbin', '/bin'].join(':'),
-    AWS_ACCESS_KEY_ID: 'AKIAE2ESELFHOSTED001',
-    AWS_SECRET_ACCESS_KEY: 'e2e-not-a-secret',
-    AWS_REGION: REGION,
-    AWS_ENDPOINT_URL_ECR: ecr.url,
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
-
   const step = (w: Workspace, name: 'main' | 'post', inputs: Record<string, string> = {}) =>
-    runStep({ step: name, workspace: w, inputs, env: jobEnv() });
+    bench.step(w, name, inputs, {
+      path: [docker.bin, helper.bin, '/usr/sbin', '/usr/bin', '/sbin', '/bin'].join(':'),
+    });
 
-  const expectOk = (r: StepResult) => {
-    expect(r.succeeded, `${r.step} failed:\n${r.maskedLog}\n${r.runnerMessages.join('\n')}`).toBe(true);
-  };
-
-  /** Env for a client that reads docker config: only what we set (no REGISTRY_AUTH_FILE, an empty XDG runtime dir). */
-  const clientEnv = (w: Workspace, dockerConfig?: string): Record<string, string> => ({
-    PATH: [helper.bin, '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
-    HOME: w.home,
-    XDG_RUNTIME_DIR: xdg,
-    ...(dockerConfig ? { DOCKER_CONFIG: dockerConfig } : {}),
-  });
-
-  /** skopeo inspect of a repository that does not exist: "manifest unknown" = authenticated, "unauthorized" = not. */
-  async function skopeoView(
-    h: string,
-    env: Record<string, string>,
-  ): Promise<'authenticated' | 'unauthorized'> {
-    const r = await run('skopeo', ['inspect', '--tls-verify=false', `docker://${h}/e2e/absent:latest`], env);
-    if (/manifest unknown/i.test(r.out)) return 'authenticated';
-    if (/unauthorized|authentication required/i.test(r.out)) return 'unauthorized';
-    throw new Error(`skopeo inspect ${h}: unexpected answer (exit ${r.code}): ${r.out}`);
-  }
+  /** A client's env: PATH = fake helper + system dirs, the job's HOME, and DOCKER_CONFIG when given. */
+  const envOf = (w: Workspace, dockerConfig?: string) =>
+    clientEnv({
+      path: [helper.bin, '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
+      home: w.home,
+      xdg: bench.xdg,
+      dockerConfig,
+    });
 
   /** `docker logout <host>` on a throw-away copy of `dir`: the real CLI's verdict on what the config holds. */
   async function dockerLogoutOnCopy(dir: string, h: string, w: Workspace): Promise<string> {
@@ -206,7 +84,7 @@ describe.skipIf(
     try {
       await cp(dir, copy, { recursive: true });
       const real = findTool('docker') ?? 'docker';
-      const r = await run(real, ['logout', h], { ...clientEnv(w), DOCKER_CONFIG: copy });
+      const r = await runTool(real, ['logout', h], { ...envOf(w), DOCKER_CONFIG: copy });
       expect(r.code, r.out).toBe(0);
       return r.out;
     } finally {
@@ -214,34 +92,9 @@ describe.skipIf(
     }
   }
 
-  async function writeUserConfig(w: Workspace, config: unknown) {
-    const dir = join(w.home, '.docker');
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const file = join(dir, 'config.json');
-    await writeFile(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-    // An old mtime: any rewrite, even of identical bytes, would show.
-    const past = new Date('2024-01-02T03:04:05Z');
-    await utimes(file, past, past);
-    return { dir, file, bytes: await readFile(file), mtimeMs: (await stat(file)).mtimeMs };
-  }
-
-  async function expectUntouched(user: { dir: string; file: string; bytes: Buffer; mtimeMs: number }) {
-    expect((await readFile(user.file)).equals(user.bytes)).toBe(true);
-    expect((await stat(user.file)).mtimeMs).toBe(user.mtimeMs);
-    expect(await readdir(user.dir)).toEqual(['config.json']);
-  }
-
-  const readConfig = async (dir: string) =>
-    JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as {
-      auths?: Record<string, { auth?: string }>;
-      credsStore?: string;
-      credHelpers?: Record<string, string>;
-      [k: string]: unknown;
-    };
-
   it('isolate-config: a 0700 dir under RUNNER_TEMP, seeded, exported, removed by post; the user config is never written', async () => {
     const w = await job();
-    const user = await writeUserConfig(w, {
+    const user = await writeUserConfig(w.home, {
       auths: { 'earlier.example:5000': { auth: b64('bob:earlier-login') } },
       proxies: { default: { httpProxy: 'http://proxy.invalid:3128', noProxy: '127.0.0.1,localhost' } },
       detachKeys: 'ctrl-e,e',
@@ -254,14 +107,14 @@ describe.skipIf(
     expect(dir.startsWith(`${w.runnerTemp}/`)).toBe(true);
     expect(main.exportedEnv.DOCKER_CONFIG).toBe(dir);
     expect(main.outputs.registry).toBe(host(0));
-    expect(await mode(dir)).toBe(0o700);
-    expect(await mode(join(dir, 'config.json'))).toBe(0o600);
+    expect(await fileMode(dir)).toBe(0o700);
+    expect(await fileMode(join(dir, 'config.json'))).toBe(0o600);
     expect(await readdir(dir)).toEqual(['config.json']); // no lock, no temp file left
     const priv = await readConfig(dir);
     expect(priv).toEqual({
       auths: {
         'earlier.example:5000': { auth: b64('bob:earlier-login') },
-        [host(0)]: { auth: b64(`AWS:${passwords[0]}`) },
+        [host(0)]: { auth: b64(`AWS:${password(0)}`) },
       },
       proxies: { default: { httpProxy: 'http://proxy.invalid:3128', noProxy: '127.0.0.1,localhost' } },
       detachKeys: 'ctrl-e,e',
@@ -270,10 +123,10 @@ describe.skipIf(
     await expectUntouched(user);
 
     // Real clients: through the exported DOCKER_CONFIG the registry accepts us; through the user's config it does not.
-    expect(await skopeoView(host(0), clientEnv(w, dir))).toBe('authenticated');
-    expect(await skopeoView(host(0), clientEnv(w))).toBe('unauthorized');
+    expect(await skopeoView(host(0), envOf(w, dir))).toBe('authenticated');
+    expect(await skopeoView(host(0), envOf(w))).toBe('unauthorized');
     // The earlier login seeded into the private config keeps working.
-    const earlier = await run('skopeo', ['login', '--get-login', 'earlier.example:5000'], clientEnv(w, dir));
+    const earlier = await runTool('skopeo', ['login', '--get-login', 'earlier.example:5000'], envOf(w, dir));
     expect(earlier.out.trim()).toBe('bob');
     expect(await dockerLogoutOnCopy(dir, host(0), w)).toContain(`Removing login credentials for ${host(0)}`);
 
@@ -296,7 +149,7 @@ describe.skipIf(
       credsStore: 'fake',
       credHelpers: { [host(1)]: 'fake', 'helper-only.example': 'fake' },
     };
-    const user = await writeUserConfig(w, seeded);
+    const user = await writeUserConfig(w.home, seeded);
 
     const main = await step(w, 'main', {
       registries: `${ACCOUNTS[0]}\n${ACCOUNTS[1]}`,
@@ -311,14 +164,14 @@ describe.skipIf(
     expect((await docker.calls()).length).toBe(before);
 
     const priv = await readConfig(dir);
-    expect(priv.auths?.[host(0)]).toEqual({ auth: b64(`AWS:${passwords[0]}`) });
-    expect(priv.auths?.[host(1)]).toEqual({ auth: b64(`AWS:${passwords[1]}`) });
-    expect(await mode(join(dir, 'config.json'))).toBe(0o600);
+    expect(priv.auths?.[host(0)]).toEqual({ auth: b64(`AWS:${password(0)}`) });
+    expect(priv.auths?.[host(1)]).toEqual({ auth: b64(`AWS:${password(1)}`) });
+    expect(await fileMode(join(dir, 'config.json'))).toBe(0o600);
     await expectUntouched(user);
 
     // A real non-docker client reads our hosts from the private file (no helper call for them)…
-    expect(await skopeoView(host(0), clientEnv(w, dir))).toBe('authenticated');
-    expect(await skopeoView(host(1), clientEnv(w, dir))).toBe('authenticated');
+    expect(await skopeoView(host(0), envOf(w, dir))).toBe('authenticated');
+    expect(await skopeoView(host(1), envOf(w, dir))).toBe('authenticated');
     // …the real docker CLI finds them in the file too…
     expect(await dockerLogoutOnCopy(dir, host(0), w)).toContain(`Removing login credentials for ${host(0)}`);
     expect(await dockerLogoutOnCopy(dir, host(1), w)).toContain(`Removing login credentials for ${host(1)}`);
@@ -346,7 +199,7 @@ describe.skipIf(
     await helper.reset();
     const before = (await docker.calls()).length;
     const w = await job();
-    const user = await writeUserConfig(w, {
+    const user = await writeUserConfig(w.home, {
       auths: { 'keep.example': { auth: b64('dave:keep') } },
       credHelpers: { [host(0)]: 'fake', 'unrelated.example': 'fake' },
     });
@@ -361,24 +214,24 @@ describe.skipIf(
     ]);
     const stores = (await helper.calls()).filter((c) => c.op === 'store');
     expect(stores.map((c) => JSON.parse(c.input))).toEqual([
-      { ServerURL: host(0), Username: 'AWS', Secret: passwords[0] },
+      { ServerURL: host(0), Username: 'AWS', Secret: password(0) },
     ]);
     expect((await helper.calls()).some((c) => c.input.includes(host(1)))).toBe(false);
     const shared = await readConfig(user.dir);
-    expect(shared.auths?.[host(1)]).toEqual({ auth: b64(`AWS:${passwords[1]}`) });
+    expect(shared.auths?.[host(1)]).toEqual({ auth: b64(`AWS:${password(1)}`) });
     expect(shared.auths?.[host(0)]?.auth).toBeUndefined(); // the secret is with the helper, not in the file
     expect(shared.auths?.['keep.example']).toEqual({ auth: b64('dave:keep') });
     expect(shared.credHelpers).toEqual({ [host(0)]: 'fake', 'unrelated.example': 'fake' });
     expect(main.summary).toMatch(new RegExp(`${host(0).replace(/\./g, '\\.')}.*docker CLI`));
     expect(main.summary).toMatch(new RegExp(`${host(1).replace(/\./g, '\\.')}.*config file`));
     // Both credentials work for a real client: skopeo asks the helper for host 0 and reads the file for host 1.
-    expect(await skopeoView(host(0), clientEnv(w))).toBe('authenticated');
-    expect(await skopeoView(host(1), clientEnv(w))).toBe('authenticated');
+    expect(await skopeoView(host(0), envOf(w))).toBe('authenticated');
+    expect(await skopeoView(host(1), envOf(w))).toBe('authenticated');
     expect(existsSync(join(user.dir, 'config.json.lock'))).toBe(false);
 
     const mark = (await docker.calls()).length;
     await helper.reset();
-    await helper.seed({ [host(0)]: { Username: 'AWS', Secret: passwords[0] ?? '' } });
+    await helper.seed({ [host(0)]: { Username: 'AWS', Secret: password(0) } });
     const post = await step(w, 'post');
     expectOk(post);
     expect((await docker.calls()).slice(mark)).toEqual([`logout ${host(0)}`]);
@@ -388,17 +241,17 @@ describe.skipIf(
     expect(after.auths).toEqual({ 'keep.example': { auth: b64('dave:keep') } });
     expect(after.credHelpers).toEqual({ [host(0)]: 'fake', 'unrelated.example': 'fake' });
     expect(await readdir(user.dir)).toEqual(['config.json']);
-    expect(await skopeoView(host(1), clientEnv(w))).toBe('unauthorized');
+    expect(await skopeoView(host(1), envOf(w))).toBe('unauthorized');
   });
 
   it('post warns, naming the hosts, when the job outlived its tokens', async () => {
     const w = await job();
-    ecr.config.tokenTtlSeconds = 1;
+    bench.ecr.config.tokenTtlSeconds = 1;
     let main: StepResult;
     try {
       main = await step(w, 'main', { registries: `${ACCOUNTS[1]},${ACCOUNTS[2]}`, 'isolate-config': 'true' });
     } finally {
-      delete ecr.config.tokenTtlSeconds;
+      delete bench.ecr.config.tokenTtlSeconds;
     }
     expectOk(main);
     const expiresAt = Date.parse(main.outputs['expires-at'] ?? '');

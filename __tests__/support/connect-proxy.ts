@@ -15,11 +15,13 @@ import {
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { type AddressInfo, connect, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
-import { type Daemon, freePort, makeTempDir, removeDir, spawnDaemon, waitFor } from './daemon.js';
+import { type Daemon, makeTempDir, removeDir } from './daemon.js';
+import { listenOnLoopback } from './loopback-server.js';
+import { serveRegistry, writeHtpasswd } from './registry.js';
 import { findTool } from './tools.js';
 
 const run = promisify(execFile);
@@ -83,25 +85,10 @@ export async function startConnectProxy(routes: Record<string, number>): Promise
       upstream.pipe(client);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+  const listening = await listenOnLoopback(server, () => {
+    for (const s of sockets) s.destroy();
   });
-  const { port } = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    connects,
-    plainRequests,
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
-      return closing;
-    },
-  };
+  return { ...listening, connects, plainRequests };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -357,14 +344,17 @@ export async function startPublicEcr({
   let proxy: ConnectProxy | undefined;
   try {
     const tls = await makeTlsMaterial(dir, PUBLIC_HOSTS, certTool);
-    const { stdout } = await run('htpasswd', ['-Bbn', '-C', '5', username, password], { timeout: 10_000 });
-    await writeFile(join(dir, 'htpasswd'), `${stdout.trim()}\n`);
-    let port = 0;
-    for (let attempt = 1; !daemon; attempt++) {
-      port = await freePort();
-      daemon = await launchTls(dir, port, tls, startTimeoutMs);
-      if (!daemon && attempt >= 5) throw new Error('docker-registry (TLS): no free port after 5 attempts');
-    }
+    await writeHtpasswd(dir, username, password);
+    const served = await serveRegistry(dir, {
+      label: 'docker-registry (TLS)',
+      realm: 'public-ecr-stand-in',
+      tls,
+      probe: (p) => directCheckAuth(p, PUBLIC_HOSTS[0], tls.caPem),
+      timeoutMs: startTimeoutMs,
+      intervalMs: 50,
+    });
+    daemon = served.daemon;
+    const port = served.port;
     const routes = Object.fromEntries(PUBLIC_HOSTS.map((h) => [`${h}:443`, port]));
     proxy = await startConnectProxy(routes);
     const p = proxy;
@@ -398,58 +388,6 @@ export async function startPublicEcr({
     await removeDir(dir);
     throw err;
   }
-}
-
-async function launchTls(
-  dir: string,
-  port: number,
-  tls: TlsMaterial,
-  timeoutMs: number,
-): Promise<Daemon | undefined> {
-  const config = [
-    'version: 0.1',
-    'log:',
-    '  level: error',
-    '  accesslog:',
-    '    disabled: true',
-    'storage:',
-    '  filesystem:',
-    `    rootdirectory: ${JSON.stringify(join(dir, 'data'))}`,
-    'http:',
-    `  addr: 127.0.0.1:${port}`,
-    '  secret: harness-not-a-secret',
-    '  tls:',
-    `    certificate: ${JSON.stringify(tls.certFile)}`,
-    `    key: ${JSON.stringify(tls.keyFile)}`,
-    'auth:',
-    '  htpasswd:',
-    '    realm: public-ecr-stand-in',
-    `    path: ${JSON.stringify(join(dir, 'htpasswd'))}`,
-    '',
-  ].join('\n');
-  await writeFile(join(dir, 'config.yml'), config);
-  const daemon = spawnDaemon('docker-registry', ['serve', join(dir, 'config.yml')], dir, {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: dir,
-  });
-  try {
-    await waitFor(
-      `docker-registry (TLS) on port ${port}`,
-      async () => {
-        if (daemon.exited()) return 'exited';
-        const status = await directCheckAuth(port, PUBLIC_HOSTS[0], tls.caPem).catch(() => 0);
-        return status === 401 ? 'up' : undefined;
-      },
-      timeoutMs,
-      50,
-    );
-  } catch (err) {
-    await daemon.stop();
-    throw new Error(`${(err as Error).message}\n${daemon.output()}`);
-  }
-  if (!daemon.exited()) return daemon;
-  if (/address already in use/.test(daemon.output())) return undefined;
-  throw new Error(`docker-registry (TLS) exited at start:\n${daemon.output()}`);
 }
 
 function basic(username?: string, password?: string): Record<string, string> {

@@ -2,7 +2,7 @@
 // deliberately hung connections (the SDK keeps sockets alive; a "hang" fault never answers), and aborts
 // pending artificial delays so that nothing outlives the test.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 
 export type Handler = (
   req: IncomingMessage,
@@ -25,6 +25,26 @@ export async function startLoopbackServer(handler: Handler): Promise<LoopbackSer
       res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err));
     });
   });
+  const listening = await listenOnLoopback(server, () => server.closeAllConnections());
+  return {
+    ...listening,
+    server,
+    close() {
+      stop.abort();
+      return listening.close();
+    },
+  };
+}
+
+export interface Listening {
+  url: string;
+  port: number;
+  /** Stops the server: no new connections, `endConnections` ends the open ones; every call gets the same promise. */
+  close(): Promise<void>;
+}
+
+/** Listens on 127.0.0.1 at a port the kernel picks. */
+export async function listenOnLoopback(server: NetServer, endConnections: () => void): Promise<Listening> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -34,12 +54,10 @@ export async function startLoopbackServer(handler: Handler): Promise<LoopbackSer
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    server,
     close() {
       closing ??= new Promise<void>((resolve) => {
-        stop.abort();
         server.close(() => resolve());
-        server.closeAllConnections();
+        endConnections();
       });
       return closing;
     },

@@ -40,38 +40,74 @@ export async function startRegistry({
 }: RegistryOptions): Promise<Registry> {
   const dir = await makeTempDir('registry');
   try {
-    // docker-registry only accepts bcrypt entries; htpasswd -B makes them (cost 5 keeps logins fast).
-    const { stdout } = await run('htpasswd', ['-Bbn', '-C', '5', username, password], { timeout: 10_000 });
-    await writeFile(join(dir, 'htpasswd'), `${stdout.trim()}\n`);
-    for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
-      const daemon = await launch(dir, port, startTimeoutMs);
-      if (daemon) {
-        const url = `http://127.0.0.1:${port}`;
-        return {
-          host: `127.0.0.1:${port}`,
-          url,
-          port,
-          pid: daemon.child.pid ?? 0,
-          dir,
-          username,
-          password,
-          async close() {
-            await daemon.stop();
-            await removeDir(dir);
-          },
-        };
-      }
-      if (attempt >= ATTEMPTS) throw new Error(`docker-registry: no free port after ${ATTEMPTS} attempts`);
-    }
+    await writeHtpasswd(dir, username, password);
+    const { daemon, port } = await serveRegistry(dir, {
+      label: 'docker-registry',
+      realm: 'harness',
+      deletes: true,
+      probe: (p) => checkAuth(`http://127.0.0.1:${p}`),
+      timeoutMs: startTimeoutMs,
+    });
+    const url = `http://127.0.0.1:${port}`;
+    return {
+      host: `127.0.0.1:${port}`,
+      url,
+      port,
+      pid: daemon.child.pid ?? 0,
+      dir,
+      username,
+      password,
+      async close() {
+        await daemon.stop();
+        await removeDir(dir);
+      },
+    };
   } catch (err) {
     await removeDir(dir);
     throw err;
   }
 }
 
+/** `<dir>/htpasswd` with one user: docker-registry only accepts bcrypt entries (cost 5 keeps logins fast). */
+export async function writeHtpasswd(dir: string, username: string, password: string): Promise<void> {
+  const { stdout } = await run('htpasswd', ['-Bbn', '-C', '5', username, password], { timeout: 10_000 });
+  await writeFile(join(dir, 'htpasswd'), `${stdout.trim()}\n`);
+}
+
+export interface ServeOptions {
+  /** How messages name it, e.g. "docker-registry (TLS)". */
+  label: string;
+  /** The htpasswd realm. */
+  realm: string;
+  /** Allow deleting manifests and blobs. */
+  deletes?: boolean;
+  /** Serve TLS with this certificate and key (PEM files). */
+  tls?: { certFile: string; keyFile: string };
+  /** The status of an unauthenticated GET /v2/ on `port`: 401 once the registry is up. */
+  probe(port: number): Promise<number>;
+  timeoutMs: number;
+  /** How often to probe while it starts; default waitFor's. */
+  intervalMs?: number;
+}
+
+/**
+ * A REAL docker-registry on 127.0.0.1, storing under `dir` and checking `<dir>/htpasswd`: on a free port,
+ * trying another when the port was taken meanwhile.
+ */
+export async function serveRegistry(
+  dir: string,
+  opts: ServeOptions,
+): Promise<{ daemon: Daemon; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const daemon = await launch(dir, port, opts);
+    if (daemon) return { daemon, port };
+    if (attempt >= ATTEMPTS) throw new Error(`${opts.label}: no free port after ${ATTEMPTS} attempts`);
+  }
+}
+
 // Starts one registry on `port`; undefined when the port was taken meanwhile (the caller retries).
-async function launch(dir: string, port: number, timeoutMs: number): Promise<Daemon | undefined> {
+async function launch(dir: string, port: number, opts: ServeOptions): Promise<Daemon | undefined> {
   const config = [
     'version: 0.1',
     'log:',
@@ -81,14 +117,20 @@ async function launch(dir: string, port: number, timeoutMs: number): Promise<Dae
     'storage:',
     '  filesystem:',
     `    rootdirectory: ${JSON.stringify(join(dir, 'data'))}`,
-    '  delete:',
-    '    enabled: true',
+    ...(opts.deletes ? ['  delete:', '    enabled: true'] : []),
     'http:',
     `  addr: 127.0.0.1:${port}`,
     '  secret: harness-not-a-secret',
+    ...(opts.tls
+      ? [
+          '  tls:',
+          `    certificate: ${JSON.stringify(opts.tls.certFile)}`,
+          `    key: ${JSON.stringify(opts.tls.keyFile)}`,
+        ]
+      : []),
     'auth:',
     '  htpasswd:',
-    '    realm: harness',
+    `    realm: ${opts.realm}`,
     `    path: ${JSON.stringify(join(dir, 'htpasswd'))}`,
     '',
   ].join('\n');
@@ -100,13 +142,14 @@ async function launch(dir: string, port: number, timeoutMs: number): Promise<Dae
   });
   try {
     await waitFor(
-      `docker-registry on port ${port}`,
+      `${opts.label} on port ${port}`,
       async () => {
         if (daemon.exited()) return 'exited';
-        const status = await checkAuth(`http://127.0.0.1:${port}`).catch(() => 0);
+        const status = await opts.probe(port).catch(() => 0);
         return status === 401 ? 'up' : undefined;
       },
-      timeoutMs,
+      opts.timeoutMs,
+      opts.intervalMs,
     );
   } catch (err) {
     await daemon.stop();
@@ -114,7 +157,7 @@ async function launch(dir: string, port: number, timeoutMs: number): Promise<Dae
   }
   if (!daemon.exited()) return daemon;
   if (/address already in use/.test(daemon.output())) return undefined;
-  throw new Error(`docker-registry exited at start:\n${daemon.output()}`);
+  throw new Error(`${opts.label} exited at start:\n${daemon.output()}`);
 }
 
 export async function startRegistries(n: number, passwords: string[]): Promise<Registry[]> {

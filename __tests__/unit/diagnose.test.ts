@@ -10,6 +10,7 @@ import { type ApiSettings, endpointFor, getAuthorizationToken } from '../../src/
 import type { Credential } from '../../src/credentials.js';
 import {
   type ApiFailureContext,
+  CREDENTIAL_VARIABLES,
   clockSkewSeconds,
   credentialVariablesNote,
   describeApiFailure,
@@ -79,14 +80,7 @@ const FAULTS = [
 // settings.env, so the tests do the same.
 beforeEach(() => {
   for (const name of [
-    'AWS_PROFILE',
-    'AWS_DEFAULT_PROFILE',
-    'AWS_ROLE_ARN',
-    'AWS_WEB_IDENTITY_TOKEN_FILE',
-    'AWS_SHARED_CREDENTIALS_FILE',
-    'AWS_CONFIG_FILE',
-    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+    ...CREDENTIAL_VARIABLES,
     'AWS_ENDPOINT_URL',
     'AWS_DEFAULT_REGION',
     'ACTIONS_ID_TOKEN_REQUEST_URL',

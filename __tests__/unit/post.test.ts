@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DockerResult } from '../../src/docker-cli.js';
 import { type PostDeps, runPost } from '../../src/post.js';
 import { encodeState, type PostState, STATE_KEY } from '../../src/state.js';
+import { captureStdout } from '../support/stdout.js';
 
 const H1 = '111111111111.dkr.ecr.us-east-1.amazonaws.com';
 const H2 = '222222222222.dkr.ecr.eu-west-1.amazonaws.com';
@@ -19,11 +20,7 @@ beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'ecr-login-post-unit-'));
   configDir = join(root, '.docker');
   await mkdir(configDir);
-  out = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
+  out = captureStdout();
 });
 
 afterEach(async () => {

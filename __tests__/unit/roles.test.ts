@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiSettings } from '../../src/aws.js';
 import { AssumeRoleError, roleAssumer, sessionName } from '../../src/roles.js';
+import { captureStdout } from '../support/stdout.js';
 
 const ROLE_A = 'arn:aws:iam::111111111111:role/ecr-pull';
 const ROLE_B = 'arn:aws:iam::222222222222:role/ecr-push';
@@ -30,11 +31,7 @@ beforeEach(() => {
   sts
     .on(AssumeRoleCommand)
     .callsFake(async (input: { RoleArn: string }) => ({ Credentials: credentialsOf(input.RoleArn) }));
-  out = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
+  out = captureStdout();
 });
 
 afterEach(() => {

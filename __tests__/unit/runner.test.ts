@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as runner from '../../src/runner.js';
 import { parseFileCommands } from '../support/file-commands.js';
+import { captureStdout } from '../support/stdout.js';
 
 const uuid = vi.hoisted(() => ({ fixed: undefined as string | undefined }));
 vi.mock('node:crypto', async (importOriginal) => {
@@ -20,11 +21,7 @@ beforeEach(async () => {
   saved = Object.fromEntries(FILE_VARS.map((k) => [k, process.env[k]]));
   for (const k of FILE_VARS) delete process.env[k];
   dir = await mkdtemp(join(tmpdir(), 'ecr-login-runner-unit-'));
-  out = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
+  out = captureStdout();
 });
 
 afterEach(async () => {
