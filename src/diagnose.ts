@@ -1,15 +1,13 @@
-// Turns a failure into one paragraph: what happened, the likely cause, the fix. Never quotes a secret or
-// a credential variable's value: every message is scrubbed of the AWS secret variables' values and of
-// proxy credentials before it leaves this module.
+// Turns a failed AWS call into one paragraph: what happened, the likely cause, the fix. Never quotes a
+// secret or a credential variable's value: every message goes through message.ts's scrub.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type ApiSettings, endpointFor, type Service } from './aws.js';
-import type { Credential } from './credentials.js';
 import { redactUserinfo } from './display.js';
 import { callerIdentity, principalName, roleArnOfSession } from './identity.js';
-import { bypassesProxy, proxyFor } from './proxy.js';
-import { parseRegistryItem } from './registry.js';
+import { finish, hostPort, oneLine, proxyNote, proxyUrl, sentence } from './message.js';
+import { proxyFor } from './proxy.js';
 import { AssumeRoleError } from './roles.js';
 
 type Env = NodeJS.ProcessEnv;
@@ -58,15 +56,6 @@ export const CREDENTIAL_VARIABLES = [
   'AWS_CONTAINER_CREDENTIALS_FULL_URI',
 ] as const;
 
-const SECRET_VARIABLES = [
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_SECURITY_TOKEN',
-  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
-];
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
-
 const THROTTLING = new Set([
   'ThrottlingException',
   'Throttling',
@@ -77,15 +66,20 @@ const THROTTLING = new Set([
   'RequestThrottledException',
   'SlowDown',
 ]);
+
 const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied']);
+
 const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException']);
+
 const BAD_KEYS = new Set([
   'UnrecognizedClientException',
   'InvalidClientTokenId',
   'InvalidAccessKeyId',
   'SignatureDoesNotMatch',
 ]);
+
 const CLOCK = new Set(['RequestExpired', 'RequestTimeTooSkewed', 'RequestInTheFuture']);
+
 const NETWORK_CODES = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
@@ -100,70 +94,13 @@ const NETWORK_CODES = new Set([
   'ENETDOWN',
   'EPROTO',
 ]);
+
 const TLS_CODE =
   /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH|EPROTO)/;
-
-// ---------------------------------------------------------------------------------------------------
-// Shared pieces
-
-/** One paragraph, at most one line, with no secret in it. */
-function finish(text: string, env: Env, httpProxy: string | undefined, extra: string[] = []): string {
-  return scrub(text.replace(/\s+/g, ' ').trim(), env, httpProxy, extra);
-}
-
-function proxyUrl(value: string | undefined): URL | undefined {
-  if (!value) return undefined;
-  try {
-    return new URL(value.includes('://') ? value : `http://${value}`);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Removes the values of the AWS secret variables, proxy credentials and any `user:pass@` in a URL. */
-export function scrub(text: string, env: Env, httpProxy?: string, extra: string[] = []): string {
-  const secrets = new Set<string>(extra);
-  for (const name of SECRET_VARIABLES) if (env[name]) secrets.add(env[name] as string);
-  for (const value of [httpProxy, ...PROXY_VARIABLES.map((n) => env[n])]) {
-    const url = proxyUrl(value);
-    // The user name is not secret (and may be a common word); the password is.
-    if (!url?.password) continue;
-    secrets.add(url.password);
-    try {
-      secrets.add(decodeURIComponent(url.password));
-    } catch {
-      // not percent-encoded
-    }
-  }
-  let out = text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@');
-  for (const s of [...secrets].filter((x) => x.length >= 6).sort((a, b) => b.length - a.length)) {
-    out = out.split(s).join('***');
-  }
-  return out;
-}
-
-function oneLine(text: string | undefined): string {
-  return (text ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** Ends a quoted message with a full stop, so the next sentence does not run into it. */
-function sentence(text: string): string {
-  return /[.!?]$/.test(text) ? text : `${text}.`;
-}
 
 function hostOf(url: string): string {
   try {
     return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
-
-/** host:port of a URL, with the scheme's default port spelled out. */
-function hostPort(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname}:${u.port || (u.protocol === 'http:' ? '80' : '443')}`;
   } catch {
     return url;
   }
@@ -187,35 +124,6 @@ function endpointSource(service: Service, env: Env): string | undefined {
   return env.AWS_ENDPOINT_URL ? 'AWS_ENDPOINT_URL' : undefined;
 }
 
-function proxyVariable(env: Env, https: boolean): string | undefined {
-  const names = https ? ['HTTPS_PROXY', 'https_proxy'] : ['HTTP_PROXY', 'http_proxy'];
-  return names.find((n) => env[n]?.trim());
-}
-
-/** How a request to `target` travels: through which proxy (host:port and where it was configured), or direct. */
-export function proxyNote(target: string, httpProxy: string | undefined, env: Env): string {
-  let chosen: string | undefined;
-  let url: URL;
-  try {
-    url = new URL(target);
-    chosen = proxyFor(target, httpProxy, env);
-  } catch {
-    return 'no proxy';
-  }
-  const https = url.protocol === 'https:';
-  if (chosen) {
-    const where = httpProxy ? 'the http-proxy input' : (proxyVariable(env, https) ?? 'the environment');
-    const p = proxyUrl(chosen);
-    return `through the proxy ${p ? p.host : '(unparsable URL)'} (from ${where})`;
-  }
-  const configured = httpProxy || proxyVariable(env, https);
-  const noProxy = env.NO_PROXY || env.no_proxy;
-  if (configured && bypassesProxy(url, noProxy)) {
-    return `directly, not through the configured proxy, because ${env.NO_PROXY ? 'NO_PROXY' : 'no_proxy'} covers ${url.host}`;
-  }
-  return 'directly (no proxy configured)';
-}
-
 /** The principal: STS GetCallerIdentity with the same credentials; else the ARN AWS named; else unknown. */
 async function principalOf(
   ctx: { settings: ApiSettings; region: string },
@@ -226,9 +134,6 @@ async function principalOf(
   if (who?.arn) return who.arn;
   return /\bUser: (arn:[^\s]+) is not authorized/.exec(awsMessage)?.[1];
 }
-
-// ---------------------------------------------------------------------------------------------------
-// API failures
 
 export async function describeApiFailure(error: unknown, ctx: ApiFailureContext): Promise<string> {
   let text: string;
@@ -595,117 +500,4 @@ async function assumeRoleFailure(error: AssumeRoleError, ctx: ApiFailureContext)
     `Fix: add to the trust policy of ${roleName} {"Effect":"Allow","Principal":{"AWS":"${trusted}"},"Action":"sts:AssumeRole"}, ` +
     `and allow sts:AssumeRole on ${error.role} in the policies of ${holder}.`
   );
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Login failures: the registry's answer to our /v2/ proof, or `docker login`'s.
-
-export interface LoginOutcome {
-  /** Our GET /v2/ proof, or the docker CLI. */
-  via: 'proof' | 'docker';
-  /** HTTP status of the proof, when the registry answered. */
-  status?: number;
-  /** The proof's or the CLI's own words. */
-  detail: string;
-}
-
-export interface LoginRoute {
-  httpProxy?: string;
-  env: Env;
-}
-
-const REFUSED = /\b(401|403)\b|unauthorized|denied|forbidden|no basic auth credentials/i;
-
-function leftOf(expiresAt: Date, now: number): string {
-  const ms = expiresAt.getTime() - now;
-  if (ms <= 0) return 'already expired';
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  return `${h} h ${m} min left`;
-}
-
-function registryFacts(cred: Credential): { text: string; ecr?: boolean; mismatch?: string } {
-  if (cred.kind === 'public') {
-    return { text: `${cred.host} (ECR Public, served by the us-east-1 token)`, ecr: true };
-  }
-  const parsed = parseRegistryItem(cred.host);
-  if (!parsed.ok || parsed.registry.kind !== 'private') {
-    return {
-      text: `${cred.host} is not an ECR host name, so its account and region cannot be read from it (a proxyEndpoint from an endpoint override?)`,
-    };
-  }
-  const r = parsed.registry;
-  const problems: string[] = [];
-  if (r.region !== cred.region)
-    problems.push(
-      `the token is from ${cred.region} but the registry is in ${r.region}: tokens open only registries of their own region`,
-    );
-  if (cred.account && r.account !== cred.account)
-    problems.push(`the token was issued for account ${cred.account}'s registry, not ${r.account}'s`);
-  return {
-    text: `${cred.host} is account ${r.account} in ${r.region}`,
-    ecr: true,
-    ...(problems.length > 0 ? { mismatch: problems.join('; ') } : {}),
-  };
-}
-
-/** A registry refused (or could not be asked about) a credential we just fetched. One paragraph. */
-export function describeLoginFailure(
-  cred: Credential,
-  outcome: LoginOutcome,
-  route: LoginRoute,
-  now = Date.now(),
-): string {
-  const detail = oneLine(outcome.detail) || 'no answer';
-  const action = cred.kind === 'public' ? 'ecr-public:GetAuthorizationToken' : 'ecr:GetAuthorizationToken';
-  const url = `${cred.scheme}://${cred.host}/v2/`;
-  const routeNote = `the request went ${proxyNote(url, route.httpProxy, route.env)}`;
-  const refused =
-    outcome.status === 401 ||
-    outcome.status === 403 ||
-    (outcome.status === undefined && outcome.via === 'docker' && REFUSED.test(detail));
-  let text: string;
-  if (refused) {
-    const facts = registryFacts(cred);
-    const token =
-      `from ${action} in ${cred.region}${cred.account ? ` for account ${cred.account}` : ''}` +
-      `${cred.role ? ` with role ${cred.role}` : ''}, valid until ${cred.expiresAt.toISOString()} (${leftOf(cred.expiresAt, now)}; ECR tokens last 12 hours)`;
-    const cause = facts.mismatch
-      ? `${facts.mismatch}.`
-      : `the token is fresh${facts.ecr ? " and was issued for this registry's account and region" : ''}, so expiry is not the cause and the registry denies this principal: ` +
-        "a registry in another account admits you only when that account's repository policies allow your principal " +
-        '(pulls: ecr:BatchGetImage, ecr:GetDownloadUrlForLayer), or something in between (a proxy) altered the Authorization header.';
-    const fix = facts.mismatch
-      ? 'list the registry by its full host (<account>.dkr.ecr.<region>.amazonaws.com) so the token comes from its own region and account.'
-      : `for a cross-account registry add a repository policy statement such as {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::<your account>:root"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}` +
-        (cred.role ? `, or check that role ${cred.role} is the one the repository policy admits` : '') +
-        '; a docker config saved from an earlier run stops working 12 hours after its token was issued, so log in again in each job.';
-    const what =
-      outcome.via === 'docker'
-        ? `docker login was refused with a fresh token: ${detail}`
-        : `The registry refused a fresh token: ${detail}`;
-    text = `${sentence(what)} Token: ${token}. Registry: ${facts.text}. Cause: ${cause} Fix: ${fix}`;
-  } else if (outcome.status !== undefined && outcome.status >= 500) {
-    const proxied = !!proxyFor(url, route.httpProxy, route.env);
-    text =
-      `The registry check failed on every attempt: ${detail}; ${routeNote}. ` +
-      `Cause: the registry${proxied ? ', or the proxy in between (a proxy answers 5xx when it cannot reach the registry),' : ''} is failing. ` +
-      `Fix: re-run the job; if it persists check ${proxied ? 'that the proxy reaches the registry, and ' : ''}the AWS Health Dashboard.`;
-  } else if (outcome.status !== undefined) {
-    text = `The registry check failed: ${detail}; ${routeNote}. Fix: check that ${cred.host} is an ECR registry and reachable as such.`;
-  } else if (outcome.via === 'docker') {
-    text =
-      `docker login failed: ${detail}. The docker CLI uses its own proxy settings (HTTPS_PROXY / NO_PROXY in the ` +
-      'environment, not the http-proxy input, and never for loopback hosts). ' +
-      `Fix: check that the runner reaches ${hostPort(url)} (a VPC endpoint com.amazonaws.${cred.region}.ecr.dkr with private DNS, or a proxy).`;
-  } else {
-    text =
-      `The registry check failed: ${detail}; ${routeNote}. ` +
-      'Cause: the registry host is not reachable from this runner (DNS, firewall egress on port 443, or the proxy). ' +
-      `Fix: allow egress to ${hostPort(url)}, set the proxy (http-proxy input or HTTPS_PROXY; NO_PROXY for exceptions)` +
-      (cred.kind === 'private'
-        ? `, or use a VPC interface endpoint (com.amazonaws.${cred.region}.ecr.dkr) with private DNS enabled.`
-        : '.');
-  }
-  return finish(text, route.env, route.httpProxy, [cred.password]);
 }

@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { withConfigLock } from './config-lock.js';
 import type { Credential } from './credentials.js';
-import { describeLoginFailure } from './diagnose.js';
+import { describeLoginFailure } from './diagnose-login.js';
 import type { DockerResult, dockerLogin } from './docker-cli.js';
 import {
   authKeyHost,

@@ -140,6 +140,12 @@ async function mainSteps(deps: MainDeps): Promise<void> {
     return;
   }
 
+  for (const r of plan.requests) {
+    const what = r.kind === 'public' ? 'ECR Public' : r.registryIds.join(', ') || 'the default registry';
+    runner.debug(
+      `GetAuthorizationToken in ${r.region}${r.kind === 'private' && r.fips ? ' (FIPS)' : ''} for ${what}${r.role ? ` as ${r.role}` : ''}`,
+    );
+  }
   const failed: Failed[] = [];
   const credentials = await fetchCredentials(plan, deps, failed);
 

@@ -14,12 +14,11 @@ import {
   clockSkewSeconds,
   credentialVariablesNote,
   describeApiFailure,
-  describeLoginFailure,
-  proxyNote,
-  scrub,
 } from '../../src/diagnose.js';
+import { describeLoginFailure } from '../../src/diagnose-login.js';
 import { dockerLogin } from '../../src/docker-cli.js';
 import { callerIdentity, principalName, roleArnOfSession } from '../../src/identity.js';
+import { proxyNote, scrub } from '../../src/message.js';
 import { proveCredential } from '../../src/probe.js';
 import { roleAssumer } from '../../src/roles.js';
 import type { PrivateTokenRequest } from '../../src/token-plan.js';

@@ -372,6 +372,19 @@ describe('token requests (real aws.ts, mocked SDK)', () => {
     expect(masks()).toHaveLength(12);
   });
 
+  it('with RUNNER_DEBUG, logs each planned call (region, accounts, role), never a secret', async () => {
+    await run({ registries: `${A}, ${B}.dkr.ecr.eu-west-1.amazonaws.com, public.ecr.aws` });
+    const debug = stdout
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('::debug::GetAuthorizationToken'));
+    expect(debug).toEqual([
+      `::debug::GetAuthorizationToken in us-east-1 for ${A}`,
+      `::debug::GetAuthorizationToken in eu-west-1 for ${B}`,
+      '::debug::GetAuthorizationToken in us-east-1 for ECR Public',
+    ]);
+  });
+
   it('12 accounts in one region: 2 calls, 10 ids then the other 2', async () => {
     const ids = Array.from({ length: 12 }, (_, i) => String(100_000_000_000 + i));
     const r = await run({ registries: ids.join(','), region: 'eu-west-1' });

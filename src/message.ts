@@ -1,0 +1,99 @@
+// Message hygiene shared by the diagnoses: one paragraph on one line, never a secret in it, and how a
+// request travelled (through which proxy, or direct).
+import { bypassesProxy, proxyFor } from './proxy.js';
+
+type Env = NodeJS.ProcessEnv;
+
+const SECRET_VARIABLES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_SECURITY_TOKEN',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+];
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
+/** One paragraph, at most one line, with no secret in it. */
+export function finish(text: string, env: Env, httpProxy: string | undefined, extra: string[] = []): string {
+  return scrub(text.replace(/\s+/g, ' ').trim(), env, httpProxy, extra);
+}
+
+export function proxyUrl(value: string | undefined): URL | undefined {
+  if (!value) return undefined;
+  try {
+    return new URL(value.includes('://') ? value : `http://${value}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes the values of the AWS secret variables, proxy credentials and any `user:pass@` in a URL. */
+export function scrub(text: string, env: Env, httpProxy?: string, extra: string[] = []): string {
+  const secrets = new Set<string>(extra);
+  for (const name of SECRET_VARIABLES) if (env[name]) secrets.add(env[name] as string);
+  for (const value of [httpProxy, ...PROXY_VARIABLES.map((n) => env[n])]) {
+    const url = proxyUrl(value);
+    // The user name is not secret (and may be a common word); the password is.
+    if (!url?.password) continue;
+    secrets.add(url.password);
+    try {
+      secrets.add(decodeURIComponent(url.password));
+    } catch {
+      // not percent-encoded
+    }
+  }
+  let out = text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@');
+  for (const s of [...secrets].filter((x) => x.length >= 6).sort((a, b) => b.length - a.length)) {
+    out = out.split(s).join('***');
+  }
+  return out;
+}
+
+export function oneLine(text: string | undefined): string {
+  return (text ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Ends a quoted message with a full stop, so the next sentence does not run into it. */
+export function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/** host:port of a URL, with the scheme's default port spelled out. */
+export function hostPort(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || (u.protocol === 'http:' ? '80' : '443')}`;
+  } catch {
+    return url;
+  }
+}
+
+function proxyVariable(env: Env, https: boolean): string | undefined {
+  const names = https ? ['HTTPS_PROXY', 'https_proxy'] : ['HTTP_PROXY', 'http_proxy'];
+  return names.find((n) => env[n]?.trim());
+}
+
+/** How a request to `target` travels: through which proxy (host:port and where it was configured), or direct. */
+export function proxyNote(target: string, httpProxy: string | undefined, env: Env): string {
+  let chosen: string | undefined;
+  let url: URL;
+  try {
+    url = new URL(target);
+    chosen = proxyFor(target, httpProxy, env);
+  } catch {
+    return 'no proxy';
+  }
+  const https = url.protocol === 'https:';
+  if (chosen) {
+    const where = httpProxy ? 'the http-proxy input' : (proxyVariable(env, https) ?? 'the environment');
+    const p = proxyUrl(chosen);
+    return `through the proxy ${p ? p.host : '(unparsable URL)'} (from ${where})`;
+  }
+  const configured = httpProxy || proxyVariable(env, https);
+  const noProxy = env.NO_PROXY || env.no_proxy;
+  if (configured && bypassesProxy(url, noProxy)) {
+    return `directly, not through the configured proxy, because ${env.NO_PROXY ? 'NO_PROXY' : 'no_proxy'} covers ${url.host}`;
+  }
+  return 'directly (no proxy configured)';
+}
