@@ -99,6 +99,23 @@ export function restoreUserEntries(
 }
 
 /**
+ * Reads, changes and atomically rewrites the config under the lock, so a concurrent job's entry is never
+ * lost between our read and our rename. Writes only when `change` returns a new object; returns the result.
+ */
+export async function updateConfig(
+  dir: string,
+  change: (c: DockerConfig) => DockerConfig,
+): Promise<DockerConfig> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  return withConfigLock(dir, async () => {
+    const current = await readConfig(dir);
+    const next = change(current);
+    if (next !== current) await writeConfig(dir, next);
+    return next;
+  });
+}
+
+/**
  * Runs a docker CLI command that logs `hosts` in or out, under our config lock (the CLI takes none), then
  * rewrites the file as restoreUserEntries when the CLI changed more than those hosts' entries.
  */

@@ -1,8 +1,6 @@
 // Logs the credentials in. Where the docker config keeps a host's credentials in `auths`, each
 // credential is proven at /v2/ (all at once) and written in one locked, atomic update; where a credential
 // helper owns the host, `docker login` hands it to the helper. No docker process is spawned otherwise.
-import { mkdir } from 'node:fs/promises';
-import { withConfigLock } from './config-lock.js';
 import type { Credential } from './credentials.js';
 import { describeLoginFailure } from './diagnose-login.js';
 import type { DockerResult, dockerLogin } from './docker-cli.js';
@@ -11,8 +9,8 @@ import {
   type DockerConfig,
   helperFor,
   readConfig,
+  updateConfig,
   withUserEntriesKept,
-  writeConfig,
 } from './docker-config.js';
 import type { LoginMethod } from './inputs.js';
 import type { ProbeResult, ProbeSettings, proveCredential } from './probe.js';
@@ -138,12 +136,6 @@ function authOf(cred: Credential): string {
   return Buffer.from(`${cred.username}:${cred.password}`).toString('base64');
 }
 
-/** Reads, changes and atomically rewrites the config under the lock. */
-export async function updateConfig(dir: string, change: (c: DockerConfig) => DockerConfig): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await withConfigLock(dir, async () => writeConfig(dir, change(await readConfig(dir))));
-}
-
 export async function loginAll(
   creds: readonly Credential[],
   setup: LoginSetup,
@@ -152,12 +144,9 @@ export async function loginAll(
 ): Promise<LoginFailure[]> {
   const failures: LoginFailure[] = [];
   let config = await readConfig(setup.dir);
-  if (setup.isolated) {
-    const hosts = creds.map((c) => c.host);
-    if (overrideHelpers(config, hosts) !== config) {
-      await updateConfig(setup.dir, (c) => overrideHelpers(c, hosts));
-      config = await readConfig(setup.dir);
-    }
+  const hosts = creds.map((c) => c.host);
+  if (setup.isolated && overrideHelpers(config, hosts) !== config) {
+    config = await updateConfig(setup.dir, (c) => overrideHelpers(c, hosts));
   }
   const viaOf = (c: Credential) => chooseVia(setup.method, config, c.host);
   // preflight saw the planned hosts only; the token answer names the real ones (the default registry's

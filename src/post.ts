@@ -1,9 +1,8 @@
 // The post step: remove every credential main added, even after a partial failure, then verify that
 // none remain. Imports nothing that loads the AWS SDK or an HTTP client (the post bundle stays small).
 import { rm } from 'node:fs/promises';
-import { withConfigLock } from './config-lock.js';
 import type { dockerLogout } from './docker-cli.js';
-import { authKeysFor, readConfig, withoutHosts, withUserEntriesKept, writeConfig } from './docker-config.js';
+import { authKeysFor, readConfig, updateConfig, withoutHosts, withUserEntriesKept } from './docker-config.js';
 import * as runner from './runner.js';
 import { decodeState, type PostState, STATE_KEY } from './state.js';
 
@@ -76,9 +75,7 @@ async function postSteps(deps: PostDeps): Promise<void> {
   try {
     if (authKeysFor(await readConfig(state.configDir), hosts).length > 0) {
       // Under the lock main takes: another job sharing this config must not lose an entry it adds meanwhile.
-      await withConfigLock(state.configDir, async () =>
-        writeConfig(state.configDir, withoutHosts(await readConfig(state.configDir), hosts)),
-      );
+      await updateConfig(state.configDir, (c) => withoutHosts(c, hosts));
     }
     const left = authKeysFor(await readConfig(state.configDir), hosts);
     if (left.length > 0) runner.warning(`Could not remove the credentials for ${left.join(', ')}.`);

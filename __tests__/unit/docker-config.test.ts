@@ -23,6 +23,7 @@ import {
   helperFor,
   readConfig,
   restoreUserEntries,
+  updateConfig,
   withoutHosts,
   withUserEntriesKept,
   writeConfig,
@@ -263,5 +264,33 @@ describe('restoreUserEntries / withUserEntriesKept (after a docker CLI rewrite)'
       inode = (await stat(join(root, 'config.json'))).ino;
     });
     expect((await stat(join(root, 'config.json'))).ino).toBe(inode);
+  });
+});
+
+describe('updateConfig', () => {
+  it('creates the directory and applies the change under the lock', async () => {
+    const dir = join(root, 'a', 'b');
+    let lockHeld = false;
+    await updateConfig(dir, (c) => {
+      lockHeld = existsSync(join(dir, 'config.json.lock'));
+      return { ...c, auths: { x: { auth: 'eQ==' } } };
+    });
+    expect(lockHeld).toBe(true);
+    expect(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'))).toEqual({
+      auths: { x: { auth: 'eQ==' } },
+    });
+    expect(existsSync(join(dir, 'config.json.lock'))).toBe(false);
+  });
+
+  it('returns what it wrote, and writes nothing when the change returns the config unchanged', async () => {
+    await writeFile(join(root, 'config.json'), '{ "auths": {} }');
+    const before = (await stat(join(root, 'config.json'))).mtimeMs;
+    const same = await updateConfig(root, (c) => c);
+    expect(same).toEqual({ auths: {} });
+    expect(await readFile(join(root, 'config.json'), 'utf8')).toBe('{ "auths": {} }');
+    expect((await stat(join(root, 'config.json'))).mtimeMs).toBe(before);
+    const next = await updateConfig(root, (c) => ({ ...c, credsStore: 'pass' }));
+    expect(next).toEqual({ auths: {}, credsStore: 'pass' });
+    expect(await readConfig(root)).toEqual(next);
   });
 });

@@ -14,7 +14,6 @@ import {
   loginAll,
   needsDocker,
   preflight,
-  updateConfig,
 } from '../../src/login.js';
 import type { ProbeResult, ProbeSettings } from '../../src/probe.js';
 import type { Via } from '../../src/state.js';
@@ -448,26 +447,5 @@ describe('loginAll', () => {
     );
     expect(r.proofs).toEqual([]);
     expect(await readFile(configPath(), 'utf8')).toBe('{not json');
-  });
-});
-
-describe('updateConfig', () => {
-  it('creates the directory and applies the change under the lock', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'ecr-login-update-unit-'));
-    try {
-      const dir = join(root, 'a', 'b');
-      let lockHeld = false;
-      await updateConfig(dir, (c) => {
-        lockHeld = existsSync(join(dir, 'config.json.lock'));
-        return { ...c, auths: { x: { auth: 'eQ==' } } };
-      });
-      expect(lockHeld).toBe(true);
-      expect(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'))).toEqual({
-        auths: { x: { auth: 'eQ==' } },
-      });
-      expect(existsSync(join(dir, 'config.json.lock'))).toBe(false);
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
   });
 });
