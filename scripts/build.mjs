@@ -1,4 +1,4 @@
-// Bundles the two entry points with ncc into dist/main and dist/post (committed: the runner runs them).
+// Bundles the entry points with ncc into dist/main, dist/post and dist/helper (the credential helper) (committed: the runner runs them).
 // Each bundle is built beside its target and swapped in, so a test running the old bundle meanwhile
 // never sees a half-written directory.
 import { execFileSync } from 'node:child_process';
@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const ncc = createRequire(import.meta.url).resolve('@vercel/ncc/dist/ncc/cli.js');
-for (const step of ['main', 'post']) {
+for (const step of ['main', 'post', 'helper']) {
   const fresh = `dist/.${step}-${process.pid}`;
   rmSync(fresh, { recursive: true, force: true });
   execFileSync(process.execPath, [ncc, 'build', `src/bin/${step}.ts`, '-o', fresh, '--minify', '--quiet'], {

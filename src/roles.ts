@@ -21,7 +21,7 @@ export function sessionName(env: NodeJS.ProcessEnv): string {
   return `ecr-login-${run}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
 }
 
-async function assume(role: string, region: string, settings: ApiSettings) {
+async function assume(role: string, region: string, settings: ApiSettings, mask: (secret: string) => void) {
   const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
   const client = new STSClient(clientConfig('sts', region, false, settings));
   try {
@@ -34,8 +34,8 @@ async function assume(role: string, region: string, settings: ApiSettings) {
     );
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS returned no credentials');
-    runner.setSecret(c.SecretAccessKey);
-    if (c.SessionToken) runner.setSecret(c.SessionToken);
+    mask(c.SecretAccessKey);
+    if (c.SessionToken) mask(c.SessionToken);
     return {
       accessKeyId: c.AccessKeyId,
       secretAccessKey: c.SecretAccessKey,
@@ -49,15 +49,19 @@ async function assume(role: string, region: string, settings: ApiSettings) {
   }
 }
 
-/** A credentials factory for ApiSettings.credentialsFor, assuming each role once. */
+/**
+ * A credentials factory for ApiSettings.credentialsFor, assuming each role once. `mask` hides the session's
+ * secrets in the log (the credential helper passes a no-op: its stdout is the protocol's answer).
+ */
 export function roleAssumer(
   settings: () => ApiSettings,
+  mask: (secret: string) => void = runner.setSecret,
 ): (role: string, region: string) => CredentialProvider {
   const cache = new Map<string, ReturnType<typeof assume>>();
   return (role, region) => () => {
     let pending = cache.get(role);
     if (!pending) {
-      pending = assume(role, region, settings());
+      pending = assume(role, region, settings(), mask);
       cache.set(role, pending);
     }
     return pending;

@@ -1,0 +1,82 @@
+// Renews one host's cached token: the host's token request again, signed with the AWS credentials of the
+// client that asked (so a later configure-aws-credentials step, an instance profile or pod identity is
+// followed). The credential helper loads this module, and with it the AWS SDK, only for a refresh.
+import { type ApiSettings, endpointFor, getAuthorizationToken } from '../aws.js';
+import { decodeToken } from '../credentials.js';
+import { describeApiFailure } from '../diagnose.js';
+import type { Partition } from '../registry.js';
+import { roleAssumer } from '../roles.js';
+import type { TokenRequest } from '../token-plan.js';
+import { type CacheEntry, RECORDED_VARIABLES } from './cache.js';
+
+type Env = NodeJS.ProcessEnv;
+
+/**
+ * The environment a refresh runs in: the client's, with main's endpoint and proxy settings in place of
+ * its own, and main's AWS_PROFILE when the client names neither a profile nor keys.
+ */
+export function refreshEnv(entry: CacheEntry, client: Env): Env {
+  const env: Env = { ...client };
+  for (const name of RECORDED_VARIABLES) delete env[name];
+  Object.assign(env, entry.settings.env);
+  const { profile } = entry.settings;
+  if (profile && !client.AWS_PROFILE?.trim() && !client.AWS_ACCESS_KEY_ID?.trim()) env.AWS_PROFILE = profile;
+  return env;
+}
+
+/** The GetAuthorizationToken call for this host alone (its own account, when it has one). */
+export function tokenRequest(entry: CacheEntry): TokenRequest {
+  const r = entry.request;
+  const role = r.role ? { role: r.role } : {};
+  if (r.kind === 'public') return { kind: 'public', region: 'us-east-1', ...role, registries: [] };
+  return {
+    kind: 'private',
+    partition: r.partition as Partition,
+    region: r.region,
+    fips: r.fips,
+    ...role,
+    registryIds: r.account ? [r.account] : [],
+    registries: [],
+  };
+}
+
+/** The entry with a fresh token; a failure throws one line with the cause and the fix (nothing secret). */
+export async function refreshEntry(entry: CacheEntry, client: Env): Promise<CacheEntry> {
+  const env = refreshEnv(entry, client);
+  const settings: ApiSettings = {
+    maxAttempts: entry.settings.maxAttempts,
+    timeoutSeconds: entry.settings.timeoutSeconds,
+    env,
+    ...(entry.settings.httpProxy ? { httpProxy: entry.settings.httpProxy } : {}),
+  };
+  // No masking here: stdout is the protocol's channel, and nothing of the role's session is printed.
+  if (entry.request.role)
+    settings.credentialsFor = roleAssumer(
+      () => ({ ...settings, credentialsFor: undefined }),
+      () => {},
+    );
+  const request = tokenRequest(entry);
+  try {
+    const { data } = await getAuthorizationToken(request, settings);
+    const account = entry.request.kind === 'private' ? entry.request.account : undefined;
+    const found =
+      (account &&
+        data.find((d) => (d.proxyEndpoint ?? '').replace(/^https?:\/\//i, '').startsWith(`${account}.`))) ||
+      (data.length === 1 ? data[0] : undefined);
+    if (!found?.authorizationToken)
+      throw new Error('the answer has no authorization token for this registry');
+    const { username, password } = decodeToken(found.authorizationToken, false, () => {});
+    const expiresAt = found.expiresAt ?? new Date(Date.now() + 12 * 3600_000);
+    return { ...entry, username, password, expiresAt: expiresAt.toISOString() };
+  } catch (error) {
+    const service = request.kind === 'public' ? 'ecr-public' : 'ecr';
+    const why = await describeApiFailure(error, {
+      action: `${service}:GetAuthorizationToken`,
+      endpoint: endpointFor(service, request.region, request.kind === 'private' && request.fips, env),
+      region: request.region,
+      settings,
+      ...(request.role ? { role: request.role } : {}),
+    });
+    throw new Error(`cannot refresh the ECR token: ${why}`);
+  }
+}
