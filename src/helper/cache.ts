@@ -8,7 +8,7 @@ import type { Credential } from '../credentials.js';
 import type { TokenRequest } from '../token-plan.js';
 
 /** A cached token this close to expiry is refreshed before it is handed out (the README states it). */
-export const REFRESH_MARGIN_MS = 30 * 60_000;
+export const REFRESH_MARGIN_SECONDS = 30 * 60;
 
 /** The variable the launcher sets to the cache directory. */
 export const CACHE_DIR_VARIABLE = 'ECR_LOGIN_HELPER_CACHE';
@@ -49,6 +49,8 @@ export interface CacheEntry {
   settings: {
     maxAttempts: number;
     timeoutSeconds: number;
+    /** How close to expiry a token is renewed: REFRESH_MARGIN_SECONDS (tests use seconds). */
+    refreshMarginSeconds: number;
     httpProxy?: string;
     /** Main's AWS_PROFILE: used by a refresh only when the client sets neither a profile nor keys. */
     profile?: string;
@@ -75,6 +77,7 @@ export function newEntry(
   credential: Credential,
   request: TokenRequest,
   settings: { maxAttempts: number; timeoutSeconds: number; httpProxy?: string; env: NodeJS.ProcessEnv },
+  refreshMarginSeconds = REFRESH_MARGIN_SECONDS,
 ): CacheEntry {
   const role = request.role ? { role: request.role } : {};
   const env = Object.fromEntries(
@@ -101,6 +104,7 @@ export function newEntry(
     settings: {
       maxAttempts: settings.maxAttempts,
       timeoutSeconds: settings.timeoutSeconds,
+      refreshMarginSeconds,
       ...(settings.httpProxy ? { httpProxy: settings.httpProxy } : {}),
       ...(profile ? { profile } : {}),
       env,
@@ -109,8 +113,8 @@ export function newEntry(
 }
 
 /** Whether the entry must be renewed before it is handed out at `now`. */
-export function needsRefresh(entry: CacheEntry, now: number, margin = REFRESH_MARGIN_MS): boolean {
-  return Date.parse(entry.expiresAt) - now <= margin;
+export function needsRefresh(entry: CacheEntry, now: number): boolean {
+  return Date.parse(entry.expiresAt) - now <= entry.settings.refreshMarginSeconds * 1000;
 }
 
 /** The entry in `text`, checked field by field; the error names `file` and the bad field, never a value. */
@@ -143,6 +147,8 @@ export function parseEntry(text: string, file: string): CacheEntry {
   if (typeof s !== 'object' || s === null) throw bad('settings');
   if (!Number.isInteger(s.maxAttempts) || (s.maxAttempts ?? 0) < 1) throw bad('settings.maxAttempts');
   if (typeof s.timeoutSeconds !== 'number' || !(s.timeoutSeconds > 0)) throw bad('settings.timeoutSeconds');
+  if (typeof s.refreshMarginSeconds !== 'number' || !(s.refreshMarginSeconds >= 0))
+    throw bad('settings.refreshMarginSeconds');
   if (!optionalString(s.httpProxy) || !optionalString(s.profile)) throw bad('settings');
   const env = s.env as Record<string, unknown> | undefined;
   if (typeof env !== 'object' || env === null) throw bad('settings.env');

@@ -12,16 +12,17 @@ import { type CacheEntry, RECORDED_VARIABLES } from './cache.js';
 type Env = NodeJS.ProcessEnv;
 
 /**
- * The environment a refresh runs in: the client's, with main's endpoint and proxy settings in place of
- * its own, and main's AWS_PROFILE when the client names neither a profile nor keys.
+ * Makes `env` the environment a refresh runs in: the client's, with main's endpoint and proxy settings in
+ * place of its own, and main's AWS_PROFILE when the client names neither a profile nor keys. It changes
+ * `env` in place because the SDK reads process.env itself (endpoints, credential chain): the helper is a
+ * process that answers one call and exits.
  */
-export function refreshEnv(entry: CacheEntry, client: Env): Env {
-  const env: Env = { ...client };
+export function adoptRecordedSettings(entry: CacheEntry, env: Env): void {
+  const clientNamesCredentials = !!(env.AWS_PROFILE?.trim() || env.AWS_ACCESS_KEY_ID?.trim());
   for (const name of RECORDED_VARIABLES) delete env[name];
   Object.assign(env, entry.settings.env);
   const { profile } = entry.settings;
-  if (profile && !client.AWS_PROFILE?.trim() && !client.AWS_ACCESS_KEY_ID?.trim()) env.AWS_PROFILE = profile;
-  return env;
+  if (profile && !clientNamesCredentials) env.AWS_PROFILE = profile;
 }
 
 /** The GetAuthorizationToken call for this host alone (its own account, when it has one). */
@@ -40,9 +41,12 @@ export function tokenRequest(entry: CacheEntry): TokenRequest {
   };
 }
 
-/** The entry with a fresh token; a failure throws one line with the cause and the fix (nothing secret). */
-export async function refreshEntry(entry: CacheEntry, client: Env): Promise<CacheEntry> {
-  const env = refreshEnv(entry, client);
+/**
+ * The entry with a fresh token, fetched with the AWS credentials in `env` (process.env in the helper,
+ * adopted as above). A failure throws one line with the cause and the fix (nothing secret).
+ */
+export async function refreshEntry(entry: CacheEntry, env: Env): Promise<CacheEntry> {
+  adoptRecordedSettings(entry, env);
   const settings: ApiSettings = {
     maxAttempts: entry.settings.maxAttempts,
     timeoutSeconds: entry.settings.timeoutSeconds,
