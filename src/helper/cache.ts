@@ -1,7 +1,7 @@
 // The credential helper's cache: one file per host in a job-private directory (0700, files 0600) under
 // RUNNER_TEMP. A file holds the host's current token and the token request a refresh repeats. It is read
-// on every client call, so this module loads nothing beyond node:fs and never the AWS SDK.
-import { randomBytes } from 'node:crypto';
+// on every client call, so this module loads nothing beyond node:fs (not even node:crypto, which costs
+// a start-up measurably) and never the AWS SDK.
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Credential } from '../credentials.js';
@@ -187,10 +187,15 @@ async function readEntryFile(file: string): Promise<CacheEntry | undefined> {
   return parseEntry(text, file);
 }
 
-/** Replaces the host's entry atomically (a reader sees the old or the new file, never a half), mode 0600. */
+let writes = 0;
+
+/**
+ * Replaces the host's entry atomically (a reader sees the old or the new file, never a half), mode 0600.
+ * The temporary name is unique per process and write; created exclusively, a clash fails, never clobbers.
+ */
 export async function writeEntry(dir: string, entry: CacheEntry): Promise<void> {
   const file = entryFile(dir, entry.host);
-  const fresh = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  const fresh = `${file}.${process.pid}.${++writes}.tmp`;
   try {
     await writeFile(fresh, `${JSON.stringify(entry)}\n`, { mode: 0o600, flag: 'wx' });
     await rename(fresh, file);
