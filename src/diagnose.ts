@@ -9,6 +9,7 @@ import { callerIdentity, principalName, roleArnOfSession } from './identity.js';
 import { finish, hostPort, oneLine, proxyNote, proxyUrl, sentence } from './message.js';
 import { proxyFor } from './proxy.js';
 import { AssumeRoleError } from './roles.js';
+import type { TokenRequest } from './token-plan.js';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -143,6 +144,22 @@ export async function describeApiFailure(error: unknown, ctx: ApiFailureContext)
     text = fallback(error, ctx);
   }
   return finish(text, ctx.settings.env, ctx.settings.httpProxy);
+}
+
+/** A failed GetAuthorizationToken call of a planned request (main's, or the credential helper's refresh). */
+export function describeTokenFailure(
+  request: TokenRequest,
+  error: unknown,
+  settings: ApiSettings,
+): Promise<string> {
+  const service = request.kind === 'public' ? 'ecr-public' : 'ecr';
+  return describeApiFailure(error, {
+    action: `${service}:GetAuthorizationToken`,
+    endpoint: endpointFor(service, request.region, request.kind === 'private' && request.fips, settings.env),
+    region: request.region,
+    settings,
+    ...(request.role ? { role: request.role } : {}),
+  });
 }
 
 function head(ctx: ApiFailureContext): string {

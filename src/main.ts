@@ -1,7 +1,7 @@
 // The main step: inputs → tokens (all regions at once) → masks → logins → outputs, state, summary.
-import { type ApiSettings, endpointFor, getAuthorizationToken, type TokenAnswer } from './aws.js';
+import { type ApiSettings, getAuthorizationToken, type TokenAnswer } from './aws.js';
 import { type Credential, credentialsFor, orderCredentials } from './credentials.js';
-import { describeApiFailure } from './diagnose.js';
+import { describeTokenFailure } from './diagnose.js';
 import type { dockerLogin, dockerPath } from './docker-cli.js';
 import { configDir, readConfig } from './docker-config.js';
 import { type Plan, parsePlan } from './inputs.js';
@@ -49,14 +49,7 @@ function apiSettings(plan: Plan, env: NodeJS.ProcessEnv): ApiSettings {
 }
 
 async function tokenFailure(request: TokenRequest, error: unknown, settings: ApiSettings): Promise<Failed[]> {
-  const service = request.kind === 'public' ? 'ecr-public' : 'ecr';
-  const cause = await describeApiFailure(error, {
-    action: `${service}:GetAuthorizationToken`,
-    endpoint: endpointFor(service, request.region, request.kind === 'private' && request.fips, settings.env),
-    region: request.region,
-    settings,
-    ...(request.role ? { role: request.role } : {}),
-  });
+  const cause = await describeTokenFailure(request, error, settings);
   const how = request.role ? `role ${request.role}` : '';
   if (request.registries.length === 0) {
     return [{ host: `default registry in ${request.region}`, region: request.region, how, error: cause }];

@@ -1,9 +1,9 @@
 // Renews one host's cached token: the host's token request again, signed with the AWS credentials of the
 // client that asked (so a later configure-aws-credentials step, an instance profile or pod identity is
 // followed). The credential helper loads this module, and with it the AWS SDK, only for a refresh.
-import { type ApiSettings, endpointFor, getAuthorizationToken } from '../aws.js';
+import { type ApiSettings, getAuthorizationToken } from '../aws.js';
 import { decodeToken } from '../credentials.js';
-import { describeApiFailure } from '../diagnose.js';
+import { describeTokenFailure } from '../diagnose.js';
 import type { Partition } from '../registry.js';
 import { roleAssumer } from '../roles.js';
 import type { TokenRequest } from '../token-plan.js';
@@ -73,14 +73,6 @@ export async function refreshEntry(entry: CacheEntry, env: Env): Promise<CacheEn
     const expiresAt = found.expiresAt ?? new Date(Date.now() + 12 * 3600_000);
     return { ...entry, username, password, expiresAt: expiresAt.toISOString() };
   } catch (error) {
-    const service = request.kind === 'public' ? 'ecr-public' : 'ecr';
-    const why = await describeApiFailure(error, {
-      action: `${service}:GetAuthorizationToken`,
-      endpoint: endpointFor(service, request.region, request.kind === 'private' && request.fips, env),
-      region: request.region,
-      settings,
-      ...(request.role ? { role: request.role } : {}),
-    });
-    throw new Error(`cannot refresh the ECR token: ${why}`);
+    throw new Error(`cannot refresh the ECR token: ${await describeTokenFailure(request, error, settings)}`);
   }
 }
