@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Credential } from '../../src/credentials.js';
 import {
   type CacheEntry,
-  createCacheDir,
   entryFile,
   listEntries,
   needsRefresh,
@@ -177,9 +176,7 @@ describe('newEntry', () => {
 
 describe('the cache files', () => {
   it('writes a 0600 file per host, reads it back and lists the hosts', async () => {
-    const cache = join(dir, 'cache');
-    await createCacheDir(cache);
-    expect((await stat(cache)).mode & 0o777).toBe(0o700);
+    const cache = dir;
     const local = entry({ host: '127.0.0.1:5000' });
     await writeEntry(cache, entry());
     await writeEntry(cache, local);

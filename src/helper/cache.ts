@@ -2,7 +2,7 @@
 // RUNNER_TEMP. A file holds the host's current token and the token request a refresh repeats. It is read
 // on every client call, so this module loads nothing beyond node:fs (not even node:crypto, which costs
 // a start-up measurably) and never the AWS SDK.
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Credential } from '../credentials.js';
 import type { TokenRequest } from '../token-plan.js';
@@ -203,9 +203,4 @@ export async function writeEntry(dir: string, entry: CacheEntry): Promise<void> 
     await rm(fresh, { force: true });
     throw e;
   }
-}
-
-/** Creates the cache directory, readable by this user only. */
-export async function createCacheDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
 }

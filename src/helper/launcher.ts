@@ -7,7 +7,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CACHE_DIR_VARIABLE } from './cache.js';
 
-export const LAUNCHER_PREFIX = 'docker-credential-';
+const LAUNCHER_PREFIX = 'docker-credential-';
 
 export interface HelperHome {
   /** The job-private directory: remove it whole to uninstall. */
