@@ -371,14 +371,14 @@ function medianPhases(samples: Record<string, number>[]): [string, number][] {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The SDK in isolation: the same src/aws.ts clientConfig + @aws-sdk/client-ecr, bundled by esbuild into a
+// The SDK in isolation: the same src/token-api.ts clientConfig + @aws-sdk/client-ecr, bundled by esbuild into a
 // throwaway file, timed step by step in a fresh process per run: client construction, the default
 // credential chain, the first request (sign + send + answer) and two more clients for the other regions.
 
 const SDK_PROBE = `
 import { subscribe } from 'node:diagnostics_channel';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { clientConfig } from './src/aws.ts';
+import { clientConfig } from './src/token-api.ts';
 const t = [['compiled', globalThis.__benchEvalStart], ['evaluated', performance.now()]];
 const once = new Set();
 const mark = (n) => { if (!once.has(n)) { once.add(n); t.push([n, performance.now()]); } };
@@ -412,7 +412,7 @@ async function sdkBreakdown(ecr: EcrStandIn, runs: number): Promise<[string, num
   mkdirSync(dir, { recursive: true });
   const entry = join(dir, 'sdk-probe.mjs');
   const out = join(dir, 'sdk-probe.bundle.mjs');
-  await writeFile(entry, SDK_PROBE.replace('./src/aws.ts', join(REPO_ROOT, 'src', 'aws.ts')));
+  await writeFile(entry, SDK_PROBE.replace('./src/token-api.ts', join(REPO_ROOT, 'src', 'token-api.ts')));
   try {
     const esbuild = await import('esbuild');
     const { isBuiltin } = await import('node:module');
@@ -718,7 +718,7 @@ async function main(): Promise<void> {
 
       const sdk = await sdkBreakdown(ecr, TRACE_RUNS).catch((e: Error) => `failed: ${e.message}`);
       console.log(
-        '\nthe SDK alone (src/aws.ts clientConfig + @aws-sdk/client-ecr, tree-shaken esbuild bundle, fresh process):',
+        '\nthe SDK alone (src/token-api.ts clientConfig + @aws-sdk/client-ecr, tree-shaken esbuild bundle, fresh process):',
       );
       if (typeof sdk === 'string') console.log(`  ${sdk}`);
       else for (const [name, v] of sdk) console.log(`  ${lpad(ms(v), 7)}  ${name}`);

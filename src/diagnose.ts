@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { type ApiSettings, endpointFor, type Service } from './aws.js';
+import { type ApiSettings, endpointFor, type Service } from './token-api.js';
 import { redactUserinfo } from './display.js';
 import { callerIdentity, principalName, roleArnOfSession } from './identity.js';
 import { finish, hostPort, oneLine, proxyNote, proxyUrl, sentence } from './message.js';

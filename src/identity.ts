@@ -1,7 +1,7 @@
 // Who the caller is, for a diagnosis: STS GetCallerIdentity with the same credentials (and proxy) as the
 // call that failed. Best-effort and bounded: one attempt, a short timeout, undefined on any failure. The
 // STS client is loaded only when a diagnosis needs it.
-import { type ApiSettings, clientConfig } from './aws.js';
+import { type ApiSettings, clientConfig } from './token-api.js';
 
 export interface CallerIdentity {
   arn: string;

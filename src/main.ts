@@ -1,5 +1,5 @@
 // The main step: inputs → tokens (all regions at once) → masks → logins → outputs, state, summary.
-import { type ApiSettings, endpointFor, getAuthorizationToken, type TokenAnswer } from './aws.js';
+import { type ApiSettings, endpointFor, getAuthorizationToken, type TokenAnswer } from './token-api.js';
 import { type Credential, credentialsFor, orderCredentials } from './credentials.js';
 import { describeApiFailure } from './diagnose.js';
 import type { dockerLogin, dockerPath } from './docker-cli.js';

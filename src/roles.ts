@@ -1,7 +1,7 @@
 // registry-roles: the token for a registry is fetched with a role assumed from the step's own
 // credentials. One AssumeRole per role however many regions use it; the STS client is loaded only
 // when a role is configured.
-import { type ApiSettings, type CredentialProvider, clientConfig } from './aws.js';
+import { type ApiSettings, type CredentialProvider, clientConfig } from './token-api.js';
 import * as runner from './runner.js';
 
 /** AssumeRole failed: carries the role so the diagnosis can name it (the SDK error alone does not). */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type ApiSettings, endpointFor, getAuthorizationToken } from '../../src/aws.js';
+import { type ApiSettings, endpointFor, getAuthorizationToken } from '../../src/token-api.js';
 import type { Credential } from '../../src/credentials.js';
 import {
   type ApiFailureContext,

@@ -1,7 +1,7 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiSettings } from '../../src/aws.js';
+import type { ApiSettings } from '../../src/token-api.js';
 import { AssumeRoleError, roleAssumer, sessionName } from '../../src/roles.js';
 import { captureStdout } from '../support/stdout.js';
 

@@ -13,7 +13,7 @@ import {
   endpointFor,
   getAuthorizationToken,
   type Service,
-} from '../../src/aws.js';
+} from '../../src/token-api.js';
 import type { TokenRequest } from '../../src/token-plan.js';
 
 const ecr = mockClient(ECRClient);
