@@ -12,11 +12,11 @@ import {
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { getAuthorizationToken } from '../../src/token-api.js';
 import { type DockerResult, dockerLogin, dockerPath, type Exec } from '../../src/docker-cli.js';
 import { type MainDeps, runMain } from '../../src/main.js';
 import type { ProbeResult } from '../../src/probe.js';
 import type { PostState } from '../../src/state.js';
+import { getAuthorizationToken } from '../../src/token-api.js';
 import { parseFileCommands } from '../support/file-commands.js';
 import { loadAction } from '../support/runner.js';
 
