@@ -157,6 +157,8 @@ describe('AccessDeniedException', () => {
       '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:GetAuthorizationToken","Resource":"*"}]}',
     );
     expect(message).toContain('role gha-deploy');
+    // The stand-in's x-amzn-requestid, as the SDK read it.
+    expect(message).toMatch(/ AWS request ID: [0-9a-f-]{36}\.$/);
     // Asked STS, signed with the same keys.
     const asked = sts.requests.slice(before);
     expect(asked.map((r) => [r.action, r.accessKeyId])).toEqual([['GetCallerIdentity', KEY_ID]]);
