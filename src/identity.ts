@@ -2,6 +2,7 @@
 // call that failed. Best-effort and bounded: one attempt, a short timeout, undefined on any failure (its
 // cause goes to the debug log). The STS client is loaded only when a diagnosis needs it.
 import { STS } from './aws-env.js';
+import { scrub } from './message.js';
 import * as runner from './runner.js';
 import { type ApiSettings, clientConfig } from './token-api.js';
 
@@ -37,8 +38,9 @@ export async function callerIdentity(
   });
   try {
     const asked = ask().catch((error: unknown) => {
+      const raw = (error as Error)?.stack ?? String(error);
       runner.debug(
-        `STS GetCallerIdentity for the diagnosis failed: ${(error as Error)?.message ?? String(error)}`,
+        scrub(`STS GetCallerIdentity for the diagnosis failed: ${raw}`, settings.env, settings.httpProxy),
       );
       return undefined;
     });
