@@ -378,13 +378,14 @@ function medianPhases(samples: Record<string, number>[]): [string, number][] {
 const SDK_PROBE = `
 import { subscribe } from 'node:diagnostics_channel';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { ECR } from './src/aws-env.ts';
 import { clientConfig } from './src/token-api.ts';
 const t = [['compiled', globalThis.__benchEvalStart], ['evaluated', performance.now()]];
 const once = new Set();
 const mark = (n) => { if (!once.has(n)) { once.add(n); t.push([n, performance.now()]); } };
 const settings = { maxAttempts: 5, timeoutSeconds: 30, env: process.env };
 const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
-const first = new ECRClient(clientConfig('ecr', regions[0], false, settings));
+const first = new ECRClient(await clientConfig(ECR, regions[0], false, settings));
 mark('construct the first client');
 const at = (name, where) => [(next) => async (args) => { mark(name); return next(args); }, { name, ...where }];
 const stack = first.middlewareStack;
@@ -399,7 +400,8 @@ subscribe('http.client.response.finish', () => mark('the answer (stand-in latenc
 const ids = { registryIds: ['111111111111', '222222222222'] };
 await first.send(new GetAuthorizationTokenCommand(ids));
 mark('read + deserialize the answer');
-const more = regions.slice(1).map((r) => new ECRClient(clientConfig('ecr', r, false, settings)));
+const configs = await Promise.all(regions.slice(1).map((r) => clientConfig(ECR, r, false, settings)));
+const more = configs.map((c) => new ECRClient(c));
 mark('construct two more clients (other regions)');
 await Promise.all(more.map((c) => c.send(new GetAuthorizationTokenCommand(ids))));
 mark('their two requests, in parallel');
@@ -412,7 +414,13 @@ async function sdkBreakdown(ecr: EcrStandIn, runs: number): Promise<[string, num
   mkdirSync(dir, { recursive: true });
   const entry = join(dir, 'sdk-probe.mjs');
   const out = join(dir, 'sdk-probe.bundle.mjs');
-  await writeFile(entry, SDK_PROBE.replace('./src/token-api.ts', join(REPO_ROOT, 'src', 'token-api.ts')));
+  await writeFile(
+    entry,
+    SDK_PROBE.replace('./src/token-api.ts', join(REPO_ROOT, 'src', 'token-api.ts')).replace(
+      './src/aws-env.ts',
+      join(REPO_ROOT, 'src', 'aws-env.ts'),
+    ),
+  );
   try {
     const esbuild = await import('esbuild');
     const { isBuiltin } = await import('node:module');

@@ -75,7 +75,7 @@ describe('endpointFor', () => {
   });
 });
 
-describe('clientConfig', async () => {
+describe('clientConfig', () => {
   it('sets region, attempts, user agent and the per-attempt timeouts', async () => {
     expect(await clientConfig(ECR, 'eu-west-1', false, settings)).toEqual({
       region: 'eu-west-1',
