@@ -2,7 +2,14 @@
 // whole bad-input table is unit-testable; every problem is collected and reported together, before
 // any network call or disk write.
 import { display, redactUserinfo } from './display.js';
-import { isRegion, type Partition, parseRegistryList, partitionOfRegion, type Registry } from './registry.js';
+import {
+  isRegion,
+  PARTITIONS,
+  type Partition,
+  parseRegistryList,
+  partitionOfRegion,
+  type Registry,
+} from './registry.js';
 import { planTokenRequests, type TokenRequest } from './token-plan.js';
 
 export type LoginMethod = 'auto' | 'docker' | 'config-file';
@@ -33,8 +40,7 @@ export class InputError extends Error {
 export const LIMITS = { valueLength: 32_768, items: 100, maxAttempts: 10, apiTimeoutSeconds: 300 } as const;
 
 const REGION_SOURCES = 'the `region` input, AWS_REGION or AWS_DEFAULT_REGION';
-const ROLE_ARN =
-  /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+const ROLE_ARN = new RegExp(`^arn:(${PARTITIONS.join('|')}):iam::(\\d{12}):role\\/[\\w+=,.@/-]{1,512}$`);
 
 type Read = (name: string) => string;
 

@@ -1,5 +1,5 @@
 // The main step: inputs → tokens (all regions at once) → masks → logins → outputs, state, summary.
-import { type ApiSettings, endpointFor, getAuthorizationToken, type TokenAnswer } from './aws.js';
+import { ECR, ECR_PUBLIC } from './aws-env.js';
 import { type Credential, credentialsFor, orderCredentials } from './credentials.js';
 import { describeApiFailure } from './diagnose.js';
 import type { dockerLogin, dockerPath } from './docker-cli.js';
@@ -14,6 +14,7 @@ import { roleAssumer } from './roles.js';
 import * as runner from './runner.js';
 import { encodeState, type PostState, STATE_KEY, type Via } from './state.js';
 import { renderSummary, type SummaryRow } from './summary.js';
+import { type ApiSettings, getAuthorizationToken, type TokenAnswer } from './token-api.js';
 import type { TokenRequest } from './token-plan.js';
 
 export interface MainDeps extends LoginDeps {
@@ -49,11 +50,12 @@ function apiSettings(plan: Plan, env: NodeJS.ProcessEnv): ApiSettings {
 }
 
 async function tokenFailure(request: TokenRequest, error: unknown, settings: ApiSettings): Promise<Failed[]> {
-  const service = request.kind === 'public' ? 'ecr-public' : 'ecr';
+  const service = request.kind === 'public' ? ECR_PUBLIC : ECR;
   const cause = await describeApiFailure(error, {
-    action: `${service}:GetAuthorizationToken`,
-    endpoint: endpointFor(service, request.region, request.kind === 'private' && request.fips, settings.env),
+    service,
+    action: `${service.id}:GetAuthorizationToken`,
     region: request.region,
+    fips: request.kind === 'private' && request.fips,
     settings,
     ...(request.role ? { role: request.role } : {}),
   });
@@ -121,6 +123,7 @@ async function mainSteps(deps: MainDeps): Promise<void> {
   try {
     plan = parsePlan((name) => runner.getInput(name, deps.env), deps.env);
   } catch (error) {
+    runner.debug((error as Error).stack ?? String(error));
     runner.setFailed((error as Error).message);
     return;
   }
@@ -133,6 +136,7 @@ async function mainSteps(deps: MainDeps): Promise<void> {
       needsDocker(plan.loginMethod, config, plannedHosts, plan.isolateConfig) && !!(await deps.findDocker());
     problem = preflight(plan.loginMethod, config, plannedHosts, plan.isolateConfig, dockerFound);
   } catch (error) {
+    runner.debug((error as Error).stack ?? String(error));
     problem = (error as Error).message;
   }
   if (problem) {

@@ -1,8 +1,9 @@
 // registry-roles: the token for a registry is fetched with a role assumed from the step's own
 // credentials. One AssumeRole per role however many regions use it; the STS client is loaded only
 // when a role is configured.
-import { type ApiSettings, type CredentialProvider, clientConfig } from './aws.js';
+import { STS } from './aws-env.js';
 import * as runner from './runner.js';
+import { type ApiSettings, type CredentialProvider, clientConfig } from './token-api.js';
 
 /** AssumeRole failed: carries the role so the diagnosis can name it (the SDK error alone does not). */
 export class AssumeRoleError extends Error {
@@ -23,7 +24,7 @@ export function sessionName(env: NodeJS.ProcessEnv): string {
 
 async function assume(role: string, region: string, settings: ApiSettings) {
   const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
-  const client = new STSClient(clientConfig('sts', region, false, settings));
+  const client = new STSClient(await clientConfig(STS, region, false, settings));
   try {
     const out = await client.send(
       new AssumeRoleCommand({

@@ -1,4 +1,4 @@
-// The runner's workflow-command and file-command protocol (see shared/runner-contract.md).
+// The runner's workflow-command and file-command protocol (see docs/runner-contract.md).
 // We speak it directly instead of using @actions/core: core imports @actions/http-client and undici
 // (~480 KB bundled), which would put an HTTP client into the post bundle and slow every start.
 import { randomUUID } from 'node:crypto';

@@ -6,21 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type ApiSettings, endpointFor, getAuthorizationToken } from '../../src/aws.js';
+import { CREDENTIAL_VARIABLES, ECR, ECR_PUBLIC, STS } from '../../src/aws-env.js';
 import type { Credential } from '../../src/credentials.js';
-import {
-  type ApiFailureContext,
-  CREDENTIAL_VARIABLES,
-  clockSkewSeconds,
-  credentialVariablesNote,
-  describeApiFailure,
-} from '../../src/diagnose.js';
+import { credentialVariablesNote, describeApiFailure } from '../../src/diagnose.js';
+import { type ApiCall, clockSkewSeconds } from '../../src/diagnose-facts.js';
 import { describeLoginFailure } from '../../src/diagnose-login.js';
 import { dockerLogin } from '../../src/docker-cli.js';
 import { callerIdentity, principalName, roleArnOfSession } from '../../src/identity.js';
 import { proxyNote, scrub } from '../../src/message.js';
 import { proveCredential } from '../../src/probe.js';
 import { roleAssumer } from '../../src/roles.js';
+import { type ApiSettings, getAuthorizationToken } from '../../src/token-api.js';
 import type { PrivateTokenRequest } from '../../src/token-plan.js';
 import { freePort } from '../support/daemon.js';
 import { type EcrStandIn, startEcrStandIn } from '../support/ecr-stand-in.js';
@@ -112,11 +108,12 @@ function settings(over: Partial<ApiSettings> = {}): ApiSettings {
   return { maxAttempts: 1, timeoutSeconds: 5, env: process.env, ...over };
 }
 
-function ctxFor(s: ApiSettings, over: Partial<ApiFailureContext> = {}): ApiFailureContext {
+function ctxFor(s: ApiSettings, over: Partial<ApiCall> = {}): ApiCall {
   return {
+    service: ECR,
     action: 'ecr:GetAuthorizationToken',
-    endpoint: endpointFor('ecr', REGION, false, s.env),
     region: REGION,
+    fips: false,
     settings: s,
     ...over,
   };
@@ -160,6 +157,8 @@ describe('AccessDeniedException', () => {
       '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:GetAuthorizationToken","Resource":"*"}]}',
     );
     expect(message).toContain('role gha-deploy');
+    // The stand-in's x-amzn-requestid, as the SDK read it.
+    expect(message).toMatch(/ AWS request ID: [0-9a-f-]{36}\.$/);
     // Asked STS, signed with the same keys.
     const asked = sts.requests.slice(before);
     expect(asked.map((r) => [r.action, r.accessKeyId])).toEqual([['GetCallerIdentity', KEY_ID]]);
@@ -218,10 +217,7 @@ describe('AccessDeniedException', () => {
     }
     const message = await describeApiFailure(
       error,
-      ctxFor(s, {
-        action: 'ecr-public:GetAuthorizationToken',
-        endpoint: endpointFor('ecr-public', REGION, false, s.env),
-      }),
+      ctxFor(s, { service: ECR_PUBLIC, action: 'ecr-public:GetAuthorizationToken' }),
     );
     expect(message).toContain('sts:GetServiceBearerToken was denied for');
     expect(message).toContain('"Action":["ecr-public:GetAuthorizationToken","sts:GetServiceBearerToken"]');
@@ -248,7 +244,7 @@ describe('expired sessions', () => {
     const s = settings();
     const message = await describeApiFailure(
       error,
-      ctxFor(s, { action: 'sts:GetCallerIdentity', endpoint: sts.url }),
+      ctxFor(s, { service: STS, action: 'sts:GetCallerIdentity' }),
     );
     expect(message).toContain("ExpiredToken: the job's AWS session has expired");
   });
@@ -286,7 +282,7 @@ describe('invalid or mixed keys', () => {
     const s = settings();
     const message = await describeApiFailure(
       error,
-      ctxFor(s, { action: 'sts:GetCallerIdentity', endpoint: server.url }),
+      ctxFor(s, { service: STS, action: 'sts:GetCallerIdentity' }),
     );
     expect(message).toContain('InvalidClientTokenId: AWS did not accept the credentials');
     expect(message).toContain('AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (');

@@ -1,4 +1,4 @@
-// runMain end to end in-process: the REAL getAuthorizationToken (aws.ts) against aws-sdk-client-mock, fake
+// runMain end to end in-process: the REAL getAuthorizationToken (token-api.ts) against aws-sdk-client-mock, fake
 // registry proofs and docker logins, and the runner's files in a temp dir.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -12,11 +12,11 @@ import {
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { getAuthorizationToken } from '../../src/aws.js';
 import { type DockerResult, dockerLogin, dockerPath, type Exec } from '../../src/docker-cli.js';
 import { type MainDeps, runMain } from '../../src/main.js';
 import type { ProbeResult } from '../../src/probe.js';
 import type { PostState } from '../../src/state.js';
+import { getAuthorizationToken } from '../../src/token-api.js';
 import { parseFileCommands } from '../support/file-commands.js';
 import { loadAction } from '../support/runner.js';
 
@@ -301,7 +301,7 @@ async function configAuths(): Promise<Record<string, { auth?: string }>> {
   return JSON.parse(await readFile(join(configDir, 'config.json'), 'utf8')).auths;
 }
 
-describe('token requests (real aws.ts, mocked SDK)', () => {
+describe('token requests (real token-api.ts, mocked SDK)', () => {
   it('default registry: one call in the job’s region with no registryIds', async () => {
     const r = await run({}, { env: { AWS_REGION: 'eu-central-1' } });
     expect(await ecrCalls()).toEqual([{ region: 'eu-central-1', registryIds: undefined, input: {} }]);
