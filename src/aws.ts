@@ -6,15 +6,11 @@ import type { AuthorizationData } from './credentials.js';
 import { agentFor } from './proxy.js';
 import { dnsSuffix, type Partition, partitionOfRegion } from './registry.js';
 import type { TokenRequest } from './token-plan.js';
+import type { AwsCredentials } from './types.js';
 
 type Env = NodeJS.ProcessEnv;
 export type Service = 'ecr' | 'ecr-public' | 'sts';
-export type CredentialProvider = () => Promise<{
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}>;
+export type CredentialProvider = () => Promise<AwsCredentials>;
 
 export interface ApiSettings {
   maxAttempts: number;

@@ -1,0 +1,28 @@
+// Every credential store, by name, and the rule that picks one per host. Adding a store: one file
+// implementing CredentialStore, one line in STORES, and its case in chooseStore.
+import { type DockerConfig, helperFor } from '../docker-config.js';
+import type { LoginMethod, StoreName } from '../types.js';
+import { configFileStore } from './config-file.js';
+import { dockerCliStore } from './docker-cli.js';
+import type { CredentialStore } from './store.js';
+
+export const STORES: Record<StoreName, CredentialStore> = {
+  'config-file': configFileStore,
+  'docker-cli': dockerCliStore,
+};
+
+/**
+ * login-method docker → the docker CLI; config-file → the file (preflight refuses helper-owned hosts);
+ * auto → the file unless a credential helper owns the host. In a job-private config (isolate-config) our
+ * hosts' helpers are overridden, so they never count.
+ */
+export function chooseStore(
+  method: LoginMethod,
+  config: DockerConfig,
+  host: string,
+  isolated: boolean,
+): StoreName {
+  if (method === 'docker') return 'docker-cli';
+  if (method === 'config-file' || isolated) return 'config-file';
+  return helperFor(config, host) ? 'docker-cli' : 'config-file';
+}
