@@ -1,4 +1,5 @@
 // The main step: inputs → token plan → tokens (all regions at once) → logins, store by store → report.
+import { getAuthorizationToken } from './aws.js';
 import type { dockerLogin } from './docker-cli.js';
 import { configDir } from './docker-config.js';
 import { InputError, parseSettings } from './inputs.js';
@@ -13,7 +14,7 @@ import { verifyCredential } from './verify.js';
 
 export interface MainDeps {
   env: NodeJS.ProcessEnv;
-  getToken?: GetToken;
+  getToken: GetToken;
   findDocker: () => Promise<string | undefined>;
   tools: { verify: typeof verifyCredential; dockerLogin: typeof dockerLogin };
 }
@@ -22,6 +23,7 @@ export interface MainDeps {
 const dockerCli = () => import('./docker-cli.js');
 const defaults = (): MainDeps => ({
   env: process.env,
+  getToken: getAuthorizationToken,
   findDocker: async () => (await dockerCli()).dockerPath(),
   tools: {
     verify: verifyCredential,

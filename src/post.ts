@@ -4,9 +4,8 @@ import { rm } from 'node:fs/promises';
 import { authKeysFor, readConfig } from './docker-config.js';
 import * as runner from './runner.js';
 import { decodeState, type PostState, STATE_KEY } from './state.js';
-import { STORES } from './stores/index.js';
+import { isStoreName, STORES } from './stores/index.js';
 import type { RemoveContext } from './stores/store.js';
-import { STORE_NAMES } from './types.js';
 
 export interface PostDeps {
   env: NodeJS.ProcessEnv;
@@ -72,7 +71,7 @@ async function postSteps(deps: PostDeps): Promise<void> {
     debug: runner.debug,
   };
   let removed = true;
-  for (const name of STORE_NAMES) {
+  for (const name of Object.keys(STORES).filter(isStoreName)) {
     const hosts = state.logins.filter((l) => l.store === name).map((l) => l.host);
     if (hosts.length === 0) continue;
     await STORES[name].remove(hosts, context).catch((e: Error) => {

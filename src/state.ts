@@ -1,7 +1,7 @@
 // What main hands to post through the runner's state file. Shared by both bundles so the two sides
 // cannot drift; it holds hosts, store names and paths only, never a credential.
+import { isStoreName } from './stores/index.js';
 import type { Login, Settings, StoreName } from './types.js';
-import { STORE_NAMES } from './types.js';
 
 interface StoredLogin {
   host: string;
@@ -30,8 +30,7 @@ export function decodeState(text: string): PostState | undefined {
     const s = JSON.parse(text) as Partial<PostState>;
     if (!Array.isArray(s.logins) || typeof s.configDir !== 'string') return undefined;
     const logins = s.logins.filter(
-      (l): l is StoredLogin =>
-        typeof l?.host === 'string' && (STORE_NAMES as readonly unknown[]).includes(l.store),
+      (l): l is StoredLogin => typeof l?.host === 'string' && isStoreName(l.store),
     );
     return { ...s, logins, configDir: s.configDir };
   } catch {

@@ -1,6 +1,6 @@
 // Fetches every planned token at once and decodes the answers into docker credentials. A failed request
 // becomes one diagnosed failure per registry it was for; the others go on.
-import { type ApiSettings, endpointFor, getAuthorizationToken } from './aws.js';
+import { type ApiSettings, endpointFor, type getAuthorizationToken } from './aws.js';
 import { credentialsFor, orderCredentials } from './credentials.js';
 import { describeApiFailure } from './diagnose.js';
 import { roleAssumer } from './roles.js';
@@ -26,7 +26,7 @@ function apiSettings(settings: Settings, env: NodeJS.ProcessEnv): ApiSettings {
   return settings.roles.size > 0 ? { ...base, credentialsFor: roleAssumer(base) } : base;
 }
 
-function describe(request: TokenRequest): string {
+function describeRequest(request: TokenRequest): string {
   const what =
     request.kind === 'public' ? 'ECR Public' : request.registryIds.join(', ') || 'the default registry';
   const fips = request.kind === 'private' && request.fips ? ' (FIPS)' : '';
@@ -61,14 +61,14 @@ export async function fetchTokens(
   requests: readonly TokenRequest[],
   settings: Settings,
   env: NodeJS.ProcessEnv,
-  getToken: GetToken = getAuthorizationToken,
+  getToken: GetToken,
 ): Promise<Tokens> {
   const api = apiSettings(settings, env);
   const order = (r: (typeof settings.registries)[number]) => settings.registries.indexOf(r);
   const failures: RegistryFailure[] = [];
   const results = await Promise.all(
     requests.map(async (request) => {
-      runner.debug(describe(request));
+      runner.debug(describeRequest(request));
       try {
         const answer = await getToken(request, api);
         return credentialsFor(request, answer.data, order, settings.maskPassword, runner.setSecret);

@@ -1,13 +1,13 @@
 // Types shared across modules, one home each: a type used by more than one module lives here, not in
 // whichever consumer came first.
 import type { Registry } from './registry.js';
+import type { STORES } from './stores/index.js';
 
 /** The `login-method` input: how the user asked us to pick a credential store. */
 export type LoginMethod = 'auto' | 'docker' | 'config-file';
 
 /** How a host was logged in: the name of the credential store that holds its credential (state, summary, post). */
-export const STORE_NAMES = ['config-file', 'docker-cli'] as const;
-export type StoreName = (typeof STORE_NAMES)[number];
+export type StoreName = keyof typeof STORES;
 
 /** Every input, read and checked once. */
 export interface Settings {

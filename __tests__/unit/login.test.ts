@@ -51,6 +51,12 @@ describe('chooseStore', () => {
   ])('%s with %s → %s', (method, _, config, host, store) => {
     expect(chooseStore(method, config, host, false)).toBe(store);
   });
+
+  it('in a job-private config helpers never count: auto and config-file use the file, docker the CLI', () => {
+    expect(chooseStore('auto', store, H1, true)).toBe('config-file');
+    expect(chooseStore('config-file', helper, H1, true)).toBe('config-file');
+    expect(chooseStore('docker', none, H1, true)).toBe('docker-cli');
+  });
 });
 
 describe('needsDocker: PATH is searched for docker only when a login may need it', () => {

@@ -4,7 +4,6 @@ import { authKeysFor, readConfig, updateConfig, withoutHosts } from '../docker-c
 import type { CredentialStore, Refusal } from './store.js';
 
 export const configFileStore: CredentialStore = {
-  name: 'config-file',
   label: 'config file',
   needsDockerCli: false,
 

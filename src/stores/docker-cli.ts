@@ -15,7 +15,6 @@ function dockerEnv(env: NodeJS.ProcessEnv, dir: string, proxy: string | undefine
 }
 
 export const dockerCliStore: CredentialStore = {
-  name: 'docker-cli',
   label: 'docker CLI',
   needsDockerCli: true,
 

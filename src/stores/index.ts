@@ -1,15 +1,20 @@
 // Every credential store, by name, and the rule that picks one per host. Adding a store: one file
-// implementing CredentialStore, one line in STORES, and its case in chooseStore.
+// implementing CredentialStore, one line in STORES (its key is the name state and post know it by), and
+// its case in chooseStore.
 import { type DockerConfig, helperFor } from '../docker-config.js';
 import type { LoginMethod, StoreName } from '../types.js';
 import { configFileStore } from './config-file.js';
 import { dockerCliStore } from './docker-cli.js';
 import type { CredentialStore } from './store.js';
 
-export const STORES: Record<StoreName, CredentialStore> = {
+export const STORES = {
   'config-file': configFileStore,
   'docker-cli': dockerCliStore,
-};
+} as const satisfies Record<string, CredentialStore>;
+
+export function isStoreName(name: unknown): name is StoreName {
+  return typeof name === 'string' && Object.hasOwn(STORES, name);
+}
 
 /**
  * login-method docker → the docker CLI; config-file → the file (preflight refuses helper-owned hosts);

@@ -3,7 +3,7 @@
 // they are handed (so main's bundle loads the docker CLI lazily and post's loads no HTTP client).
 import type { LoginOutcome } from '../diagnose-login.js';
 import type { DockerResult, dockerLogin } from '../docker-cli.js';
-import type { DockerCredential, StoreName } from '../types.js';
+import type { DockerCredential } from '../types.js';
 import type { VerifySettings, verifyCredential } from '../verify.js';
 
 export interface AddContext {
@@ -32,7 +32,6 @@ export interface Refusal {
 }
 
 export interface CredentialStore {
-  name: StoreName;
   /** How the job summary and the log name this store. */
   label: string;
   /** Whether adding needs the docker CLI on PATH (checked before any network call). */
