@@ -3,7 +3,7 @@
 // diagnosed here, in one place for every store.
 import { describeLoginFailure } from './diagnose-login.js';
 import { authKeyHost, type DockerConfig, helperFor, readConfig, updateConfig } from './docker-config.js';
-import { chooseStore, STORES } from './stores/index.js';
+import { chooseStore, STORE_NAMES, STORES } from './stores/index.js';
 import type { AddContext } from './stores/store.js';
 import type { DockerCredential, Login, LoginMethod, RegistryFailure, Settings, StoreName } from './types.js';
 
@@ -138,7 +138,10 @@ export async function login(
     const name = chooseStore(setup.method, config, c.host, setup.isolated);
     batches.set(name, [...(batches.get(name) ?? []), c]);
   }
-  for (const [name, batch] of batches) {
+  // In registry order: the config-file store verifies all its hosts at once before docker logins start.
+  for (const name of STORE_NAMES) {
+    const batch = batches.get(name);
+    if (!batch) continue;
     const added = (credential: DockerCredential) => setup.record({ credential, store: name });
     for (const { credential, outcome } of await STORES[name].add(batch, { ...setup, added })) {
       failures.push(failureOf(credential, describeLoginFailure(credential, outcome, setup.verify)));

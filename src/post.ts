@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { authKeysFor, readConfig } from './docker-config.js';
 import * as runner from './runner.js';
 import { decodeState, type PostState, STATE_KEY } from './state.js';
-import { isStoreName, STORES } from './stores/index.js';
+import { STORE_NAMES, STORES } from './stores/index.js';
 import type { RemoveContext } from './stores/store.js';
 
 export interface PostDeps {
@@ -71,7 +71,7 @@ async function postSteps(deps: PostDeps): Promise<void> {
     debug: runner.debug,
   };
   let removed = true;
-  for (const name of Object.keys(STORES).filter(isStoreName)) {
+  for (const name of STORE_NAMES) {
     const hosts = state.logins.filter((l) => l.store === name).map((l) => l.host);
     if (hosts.length === 0) continue;
     await STORES[name].remove(hosts, context).catch((e: Error) => {

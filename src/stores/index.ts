@@ -16,6 +16,9 @@ export function isStoreName(name: unknown): name is StoreName {
   return typeof name === 'string' && Object.hasOwn(STORES, name);
 }
 
+/** Every store's name, in registry order (the order login and post take them in). */
+export const STORE_NAMES: readonly StoreName[] = Object.keys(STORES).filter(isStoreName);
+
 /**
  * login-method docker → the docker CLI; config-file → the file (preflight refuses helper-owned hosts);
  * auto → the file unless a credential helper owns the host. In a job-private config (isolate-config) our
