@@ -7,7 +7,7 @@
 // each stored credential opened its registry and post put the config back as it was; non-zero otherwise.
 //
 // Registries: REAL docker-registry processes (htpasswd auth) when `docker-registry` and `htpasswd` are
-// installed; otherwise a tiny in-process stand-in that checks Basic auth at /v2/ (what the action's proof
+// installed; otherwise a tiny in-process stand-in that checks Basic auth at /v2/ (what the action's /v2/ check
 // and `docker login` ask), so the config-file login method works anywhere Node does.
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';

@@ -4,6 +4,7 @@
 import { STS } from './aws-env.js';
 import * as runner from './runner.js';
 import { type ApiSettings, type CredentialProvider, clientConfig } from './token-api.js';
+import type { AwsCredentials } from './types.js';
 
 /** AssumeRole failed: carries the role so the diagnosis can name it (the SDK error alone does not). */
 export class AssumeRoleError extends Error {
@@ -22,7 +23,7 @@ export function sessionName(env: NodeJS.ProcessEnv): string {
   return `ecr-login-${run}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
 }
 
-async function assume(role: string, region: string, settings: ApiSettings) {
+async function assume(role: string, region: string, settings: ApiSettings): Promise<AwsCredentials> {
   const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
   const client = new STSClient(await clientConfig(STS, region, false, settings));
   try {
@@ -50,15 +51,16 @@ async function assume(role: string, region: string, settings: ApiSettings) {
   }
 }
 
-/** A credentials factory for ApiSettings.credentialsFor, assuming each role once. */
-export function roleAssumer(
-  settings: () => ApiSettings,
-): (role: string, region: string) => CredentialProvider {
+/**
+ * A credentials factory for ApiSettings.credentialsFor, assuming each role once with `base`: the step's
+ * own settings, whose calls are signed by the SDK's default chain (never by another role).
+ */
+export function roleAssumer(base: ApiSettings): (role: string, region: string) => CredentialProvider {
   const cache = new Map<string, ReturnType<typeof assume>>();
   return (role, region) => () => {
     let pending = cache.get(role);
     if (!pending) {
-      pending = assume(role, region, settings());
+      pending = assume(role, region, base);
       cache.set(role, pending);
     }
     return pending;

@@ -6,14 +6,10 @@ import { ECR, ECR_PUBLIC, endpointOverride, type Service } from './aws-env.js';
 import type { AuthorizationData } from './credentials.js';
 import { agentFor } from './proxy.js';
 import type { TokenRequest } from './token-plan.js';
+import type { AwsCredentials } from './types.js';
 
 type Env = NodeJS.ProcessEnv;
-export type CredentialProvider = () => Promise<{
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}>;
+export type CredentialProvider = () => Promise<AwsCredentials>;
 
 export interface ApiSettings {
   maxAttempts: number;
