@@ -2,13 +2,12 @@
 // applied, under our lock, to the file as it is at that moment, by editing its text in place: everything
 // we do not own keeps its exact bytes, and the file its owner and mode. Writes are atomic (a temp file
 // beside the target, then rename), so a reader never sees half a file.
-import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, readdir, readFile, readlink, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { LOCK_DEFAULTS, type LockOptions, withConfigLock } from './config-lock.js';
 import { duplicateKeys, editJson, isObject, jsonTree, sameJson } from './json-edit.js';
-import { machineTag, ownerGone } from './process-owner.js';
+import { linkTarget, readText, replaceFile, sweepTemps } from './replace-file.js';
 
 export interface AuthEntry {
   auth?: string;
@@ -56,7 +55,7 @@ async function loadConfig(dir: string): Promise<Loaded> {
  * (a non-object `auths` or `credHelpers` is dropped, duplicate keys are merged) and rewrites it; we never
  * rewrite what we cannot read the way every client does. Messages never quote values (they hold secrets).
  */
-export function parseConfig(text: string): DockerConfig | string {
+function parseConfig(text: string): DockerConfig | string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -180,12 +179,9 @@ export async function withUserEntriesKept<T>(
         dir,
         (after) => {
           const fixed = restoreUserEntries(before.config, after.config, hosts);
-          // No file before: the CLI's own is the base.
-          if (before.text.trim() === '') {
-            return sameJson(fixed, after.config) ? undefined : editJson(after.text, fixed);
-          }
-          const text = editJson(before.text, fixed);
-          return text === after.text ? undefined : text;
+          if (before.text.trim() !== '') return editJson(before.text, fixed);
+          // No file before: the CLI's own text is the base, and is left alone when nothing needs putting back.
+          return sameJson(fixed, after.config) ? undefined : editJson(after.text, fixed);
         },
         opts,
       );
@@ -201,12 +197,16 @@ export async function withUserEntriesKept<T>(
  */
 export async function removeStrayTemps(dir: string, opts: Partial<LockOptions> = {}): Promise<string[]> {
   if ((await stat(dir).catch(() => undefined)) === undefined) return [];
-  return withConfigLock(dir, async () => sweepTemps(await linkTarget(configFile(dir)), opts), opts);
+  const staleMs = opts.staleMs ?? LOCK_DEFAULTS.staleMs;
+  return withConfigLock(dir, async () => sweepTemps(await linkTarget(configFile(dir)), staleMs), opts);
 }
 
 const ATTEMPTS = 3;
 
-/** Under the lock: computes the new text from the file as it is now and puts it in place atomically. */
+/**
+ * Under the lock: computes the new text from the file as it is now (undefined or the same text: nothing to
+ * write) and puts it in place atomically.
+ */
 async function rewrite(
   dir: string,
   compute: (now: Loaded) => string | undefined,
@@ -214,11 +214,11 @@ async function rewrite(
 ): Promise<void> {
   const file = configFile(dir);
   const target = await linkTarget(file);
-  await sweepTemps(target, opts);
+  await sweepTemps(target, opts.staleMs ?? LOCK_DEFAULTS.staleMs);
   for (let attempt = 1; ; attempt++) {
     const now = await loadConfig(dir);
     const text = compute(now);
-    if (text === undefined) return;
+    if (text === undefined || text === now.text) return;
     const unchanged = async (temp: string) => {
       await opts.beforeRename?.(temp);
       return (await readText(target)) === now.text;
@@ -231,85 +231,6 @@ async function rewrite(
       );
     }
   }
-}
-
-/**
- * Writes `text` to `target` by a temp file and rename, unless `stillValid` says no at the last moment. A
- * new file is 0600; an existing one keeps its mode, and its owner when we run as root (a job as root must
- * not leave a user's file root-owned). The temp file is 0600 from its creation: it holds credentials.
- */
-async function replaceFile(
-  target: string,
-  text: string,
-  stillValid: (temp: string) => Promise<boolean>,
-): Promise<boolean> {
-  const existing = await stat(target).catch(orMissing);
-  const unique = `${process.pid}.${machineTag()}.${randomBytes(6).toString('hex')}`;
-  const temp = join(dirname(target), `${tempPrefix(target)}${unique}.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    try {
-      await handle.writeFile(text);
-      await handle.chmod(0o600); // an unusual umask must not loosen it
-      if (existing && process.getuid?.() === 0) await handle.chown(existing.uid, existing.gid);
-      if (existing) await handle.chmod(existing.mode & 0o7777);
-    } finally {
-      await handle.close();
-    }
-    if (!(await stillValid(temp))) {
-      await rm(temp, { force: true });
-      return false;
-    }
-    await rename(temp, target);
-    return true;
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw e;
-  }
-}
-
-function orMissing(e: NodeJS.ErrnoException): undefined {
-  if (e.code === 'ENOENT') return undefined;
-  throw e;
-}
-
-async function readText(file: string): Promise<string> {
-  return (await readFile(file, 'utf8').catch(orMissing)) ?? '';
-}
-
-/** Our temp files for `target` start with this; the writer's pid, its machine tag and a random part follow. */
-const tempPrefix = (target: string) => `.${basename(target)}.ecr-login.`;
-const TEMP_REST = /^(\d+)\.([0-9a-f]{8})\.[0-9a-f]{12}\.tmp$/;
-
-/** Removes our temp files for `target` whose writer is gone or that are stale. Runs under the lock. */
-async function sweepTemps(target: string, opts: Partial<LockOptions>): Promise<string[]> {
-  const staleMs = opts.staleMs ?? LOCK_DEFAULTS.staleMs;
-  const prefix = tempPrefix(target);
-  const removed: string[] = [];
-  for (const name of await readdir(dirname(target)).catch(() => [])) {
-    const m = name.startsWith(prefix) ? TEMP_REST.exec(name.slice(prefix.length)) : null;
-    if (!m) continue;
-    const path = join(dirname(target), name);
-    const age = await lstat(path).then((s) => Date.now() - s.mtimeMs, orMissing);
-    if (age === undefined || !(ownerGone(Number(m[1]), m[2] ?? '') || age > staleMs)) continue;
-    await rm(path, { force: true });
-    removed.push(path);
-  }
-  return removed;
-}
-
-/** Where `path` leads through symlinks, also when the last one dangles (docker writes through it too). */
-async function linkTarget(path: string): Promise<string> {
-  let current = path;
-  for (let hops = 0; hops < 40; hops++) {
-    const next = await readlink(current).catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'EINVAL' || e.code === 'ENOENT') return undefined; // not a link, or nothing there
-      throw e;
-    });
-    if (next === undefined) return current;
-    current = resolve(dirname(current), next);
-  }
-  throw new Error(`${path}: too many levels of symbolic links`);
 }
 
 /** A copy of `config` without our hosts' `auths` entries; every other key is kept as it was. */
