@@ -13,6 +13,15 @@ export interface LockOptions {
 
 export const LOCK_DEFAULTS: LockOptions = { staleMs: 30_000, timeoutMs: 60_000, pollMs: 25 };
 
+/** The stale age may be lowered through ECR_LOGIN_LOCK_STALE_MS, so tests need not wait 30 s for a lock to age. */
+export function lockOptions(env: NodeJS.ProcessEnv = process.env): LockOptions {
+  const raw = env.ECR_LOGIN_LOCK_STALE_MS;
+  if (raw === undefined || raw === '') return LOCK_DEFAULTS;
+  if (!/^[1-9]\d{0,8}$/.test(raw))
+    throw new Error(`ECR_LOGIN_LOCK_STALE_MS must be a whole number of milliseconds, not "${raw}"`);
+  return { ...LOCK_DEFAULTS, staleMs: Number(raw) };
+}
+
 export function lockFile(dir: string): string {
   return join(dir, 'config.json.lock');
 }
@@ -20,7 +29,7 @@ export function lockFile(dir: string): string {
 export async function withConfigLock<T>(
   dir: string,
   body: () => Promise<T>,
-  opts = LOCK_DEFAULTS,
+  opts = lockOptions(),
 ): Promise<T> {
   const path = lockFile(dir);
   const deadline = Date.now() + opts.timeoutMs;
