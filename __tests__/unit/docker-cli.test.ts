@@ -5,7 +5,6 @@ import type { ExecOptions, ExecOutput } from '@actions/exec';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   cleanDockerOutput,
-  DOCKER_RETRY,
   dockerLogin,
   dockerLogout,
   dockerPath,
@@ -176,11 +175,6 @@ describe('dockerLogin with a fake exec', () => {
       message: stderr,
     });
     expect(calls).toHaveLength(1);
-  });
-
-  it('the default policy is 3 attempts with 0.5 s and 1 s between them', () => {
-    expect(DOCKER_RETRY.attempts).toBe(3);
-    expect([1, 2].map(DOCKER_RETRY.delayMs)).toEqual([500, 1000]);
   });
 });
 
