@@ -47,8 +47,11 @@ const median = (xs: number[]) => percentile(xs, 50);
 const ms = (x: number) => `${x.toFixed(0)} ms`.padStart(8);
 
 function run(command: string, argv: string[], env?: NodeJS.ProcessEnv, input?: string): Promise<void> {
-  const child: ChildProcess = spawn(command, argv, { env, stdio: ['pipe', 'ignore', 'pipe'] });
-  child.stdin?.end(input ?? '');
+  const stdin = input === undefined ? 'ignore' : 'pipe';
+  const child: ChildProcess = spawn(command, argv, { env, stdio: [stdin, 'ignore', 'pipe'] });
+  // A process that exits without reading its input is judged by its exit code, not by EPIPE.
+  child.stdin?.on('error', () => {});
+  child.stdin?.end(input);
   let err = '';
   child.stderr?.on('data', (b: Buffer) => {
     err += b.toString();
