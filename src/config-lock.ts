@@ -24,6 +24,15 @@ export const LOCK_DEFAULTS: LockOptions = {
   onWait: (message) => runner.info(message),
 };
 
+/** The stale age may be lowered through ECR_LOGIN_LOCK_STALE_MS, so tests need not wait 30 s for a lock to age. */
+export function lockOptions(env: NodeJS.ProcessEnv = process.env): LockOptions {
+  const raw = env.ECR_LOGIN_LOCK_STALE_MS;
+  if (raw === undefined || raw === '') return LOCK_DEFAULTS;
+  if (!/^[1-9]\d{0,8}$/.test(raw))
+    throw new Error(`ECR_LOGIN_LOCK_STALE_MS must be a whole number of milliseconds, not "${raw}"`);
+  return { ...LOCK_DEFAULTS, staleMs: Number(raw) };
+}
+
 export function lockFile(dir: string): string {
   return join(dir, 'config.json.lock');
 }
@@ -53,7 +62,7 @@ export async function withConfigLock<T>(
   body: () => Promise<T>,
   options: Partial<LockOptions> = {},
 ): Promise<T> {
-  const opts = { ...LOCK_DEFAULTS, ...options };
+  const opts = { ...lockOptions(), ...options };
   const path = lockFile(dir);
   const deadline = Date.now() + opts.timeoutMs;
   // Unique per acquisition (inode numbers are reused at once on ext4, so they cannot tell who holds it).

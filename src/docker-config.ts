@@ -5,7 +5,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { LOCK_DEFAULTS, type LockOptions, withConfigLock } from './config-lock.js';
+import { type LockOptions, lockOptions, withConfigLock } from './config-lock.js';
 import { duplicateKeys, editJson, isObject, jsonTree, sameJson } from './json-edit.js';
 import { linkTarget, readText, replaceFile, sweepTemps } from './replace-file.js';
 
@@ -197,7 +197,7 @@ export async function withUserEntriesKept<T>(
  */
 export async function removeStrayTemps(dir: string, opts: Partial<LockOptions> = {}): Promise<string[]> {
   if ((await stat(dir).catch(() => undefined)) === undefined) return [];
-  const staleMs = opts.staleMs ?? LOCK_DEFAULTS.staleMs;
+  const staleMs = opts.staleMs ?? lockOptions().staleMs;
   return withConfigLock(dir, async () => sweepTemps(await linkTarget(configFile(dir)), staleMs), opts);
 }
 
@@ -214,7 +214,7 @@ async function rewrite(
 ): Promise<void> {
   const file = configFile(dir);
   const target = await linkTarget(file);
-  await sweepTemps(target, opts.staleMs ?? LOCK_DEFAULTS.staleMs);
+  await sweepTemps(target, opts.staleMs ?? lockOptions().staleMs);
   for (let attempt = 1; ; attempt++) {
     const now = await loadConfig(dir);
     const text = compute(now);

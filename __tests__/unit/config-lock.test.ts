@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LOCK_DEFAULTS, lockFile, withConfigLock } from '../../src/config-lock.js';
+import { LOCK_DEFAULTS, lockFile, lockOptions, withConfigLock } from '../../src/config-lock.js';
 
 // A hook after the lock's stat, to play another job acting between a waiter's look and its move.
 const hooks = vi.hoisted(() => ({
@@ -39,14 +39,30 @@ afterEach(async () => {
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('withConfigLock', () => {
-  it('has sane defaults and lives beside config.json', () => {
-    expect(LOCK_DEFAULTS).toEqual({
-      staleMs: 30_000,
-      timeoutMs: 60_000,
-      pollMs: 25,
-      onWait: expect.any(Function),
-    });
-    expect(lockFile('/x/.docker')).toBe('/x/.docker/config.json.lock');
+  it('lives beside config.json', () => {
+    expect(lockFile(join('x', '.docker'))).toBe(join('x', '.docker', 'config.json.lock'));
+  });
+
+  it('takes the stale age from ECR_LOGIN_LOCK_STALE_MS when set, and refuses a malformed one', async () => {
+    expect(lockOptions({})).toBe(LOCK_DEFAULTS);
+    expect(lockOptions({ ECR_LOGIN_LOCK_STALE_MS: '' })).toBe(LOCK_DEFAULTS);
+    expect(lockOptions({ ECR_LOGIN_LOCK_STALE_MS: '400' })).toEqual({ ...LOCK_DEFAULTS, staleMs: 400 });
+    for (const bad of ['0', '-5', '1.5', '30s', ' 400', '99999999999'])
+      expect(() => lockOptions({ ECR_LOGIN_LOCK_STALE_MS: bad }), bad).toThrow(
+        `ECR_LOGIN_LOCK_STALE_MS must be a whole number of milliseconds, not "${bad}"`,
+      );
+    // withConfigLock reads it when no options are given: a lock 1 s old is stale at 400 ms.
+    const path = lockFile(dir);
+    await writeFile(path, '99999\n');
+    const old = new Date(Date.now() - 1000);
+    await utimes(path, old, old);
+    vi.stubEnv('ECR_LOGIN_LOCK_STALE_MS', '400');
+    try {
+      await expect(withConfigLock(dir, async () => 'ran')).resolves.toBe('ran');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(existsSync(path)).toBe(false);
   });
 
   it('holds the lock file (0600, naming our pid, host and machine, with a unique token) during the body and removes it after', async () => {

@@ -382,7 +382,6 @@ describe('control characters, lengths and counts', () => {
     expect(problems({ registries: long })).toEqual([
       `Input \`registries\` is ${LIMITS.valueLength + 1} characters long; at most ${LIMITS.valueLength} are accepted.`,
     ]);
-    expect(LIMITS.valueLength).toBe(32_768);
   });
 
   it('accepts 100 items and refuses 101', () => {

@@ -17,6 +17,7 @@ import { type MainDeps, runMain } from '../../src/main.js';
 import type { PostState } from '../../src/state.js';
 import { getAuthorizationToken } from '../../src/token-api.js';
 import type { VerifyResult } from '../../src/verify.js';
+import { BAD_INPUT_ACCOUNT, BAD_INPUTS } from '../support/bad-inputs.js';
 import { parseFileCommands } from '../support/file-commands.js';
 import { loadAction } from '../support/runner.js';
 
@@ -759,6 +760,30 @@ describe('refused before any AWS call', () => {
     expect(r.outputs).toEqual({});
     expect(r.states).toEqual([]);
     expect(r.summary).toBe('');
+  });
+
+  it('the bad-input table covers every input in action.yml', async () => {
+    const action = await loadAction();
+    const covered = new Set(BAD_INPUTS.flatMap((row) => Object.keys(row.inputs)));
+    for (const name of Object.keys(action.inputs)) expect(covered, name).toContain(name);
+  });
+
+  it.for(BAD_INPUTS)('bad input, $name: one error naming it, no SDK call, nothing written', async (row) => {
+    const seed = '{\n\t"auths": {"ghcr.io": {"auth": "b2N0b2NhdDpub3RyZWFs"}},\n\t"x-keep": [1, 2]\n}\n';
+    await writeFile(join(configDir, 'config.json'), seed);
+    const before = await snapshot(configDir);
+    const r = await run(
+      { registries: BAD_INPUT_ACCOUNT, region: 'us-east-1', ...row.inputs },
+      { env: { AWS_REGION: 'us-east-1', ...row.env } },
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toHaveLength(1);
+    for (const part of row.expect) expect(r.errors[0]).toContain(part);
+    for (const part of row.absent ?? []) expect(stdout.join('')).not.toContain(part);
+    expectNoCalls();
+    expect(await snapshot(configDir)).toEqual(before);
+    expect(r.outputs).toEqual({});
+    expect(r.states).toEqual([]);
   });
 
   it('login-method config-file with a credsStore is refused', async () => {

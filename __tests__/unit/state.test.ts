@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeState, encodeState, type PostState, STATE_KEY } from '../../src/state.js';
+import { decodeState, encodeState, type PostState } from '../../src/state.js';
 
 describe('post state', () => {
-  it('is saved under the key ecr-login', () => {
-    expect(STATE_KEY).toBe('ecr-login');
-  });
-
   it('round-trips every field', () => {
     const state: PostState = {
       logins: [
