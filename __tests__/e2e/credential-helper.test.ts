@@ -9,7 +9,6 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { getAuthorizationToken } from '../../src/aws.js';
 import { credentialsFor } from '../../src/credentials.js';
 import { type CacheEntry, entryFile, newEntry, readEntry, writeEntry } from '../../src/helper/cache.js';
 import {
@@ -18,6 +17,7 @@ import {
   installHelper,
   removeHelper,
 } from '../../src/helper/launcher.js';
+import { getAuthorizationToken } from '../../src/token-api.js';
 import type { TokenRequest } from '../../src/token-plan.js';
 import { makeTempDir, removeDir, waitFor } from '../support/daemon.js';
 import { type EcrStandIn, startEcrStandIn } from '../support/ecr-stand-in.js';

@@ -2,7 +2,6 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Credential } from '../../src/credentials.js';
 import {
   type CacheEntry,
   entryFile,
@@ -15,6 +14,7 @@ import {
   writeEntry,
 } from '../../src/helper/cache.js';
 import type { TokenRequest } from '../../src/token-plan.js';
+import type { DockerCredential } from '../../src/types.js';
 
 const HOST = '111111111111.dkr.ecr.eu-west-1.amazonaws.com';
 const SECRET = 'cache-unit-password-0123456789';
@@ -111,11 +111,12 @@ describe('needsRefresh', () => {
 });
 
 describe('newEntry', () => {
-  const credential: Credential = {
+  const credential: DockerCredential = {
     host: HOST,
     scheme: 'https',
     username: 'AWS',
     password: SECRET,
+    auth: Buffer.from(`AWS:${SECRET}`).toString('base64'),
     expiresAt: new Date('2030-01-01T12:00:00Z'),
     kind: 'private',
     account: '111111111111',

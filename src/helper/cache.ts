@@ -4,8 +4,8 @@
 // a start-up measurably) and never the AWS SDK.
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Credential } from '../credentials.js';
 import type { TokenRequest } from '../token-plan.js';
+import type { DockerCredential } from '../types.js';
 
 /** A cached token this close to expiry is refreshed before it is handed out (the README states it). */
 export const REFRESH_MARGIN_SECONDS = 30 * 60;
@@ -74,7 +74,7 @@ export function entryFile(dir: string, host: string): string {
 
 /** What main knows of a credential it fetched: the host's entry, ready for writeEntry. */
 export function newEntry(
-  credential: Credential,
+  credential: DockerCredential,
   request: TokenRequest,
   settings: { maxAttempts: number; timeoutSeconds: number; httpProxy?: string; env: NodeJS.ProcessEnv },
   refreshMarginSeconds = REFRESH_MARGIN_SECONDS,

@@ -1,12 +1,11 @@
 // Renews one host's cached token: the host's token request again, signed with the AWS credentials of the
 // client that asked (so a later configure-aws-credentials step, an instance profile or pod identity is
 // followed). The credential helper loads this module, and with it the AWS SDK, only for a refresh.
-import { type ApiSettings, getAuthorizationToken } from '../aws.js';
 import { decodeToken } from '../credentials.js';
-import { describeTokenFailure } from '../diagnose.js';
 import type { Partition } from '../registry.js';
-import { roleAssumer } from '../roles.js';
+import { getAuthorizationToken } from '../token-api.js';
 import type { TokenRequest } from '../token-plan.js';
+import { apiSettings, describeTokenFailure } from '../tokens.js';
 import { type CacheEntry, RECORDED_VARIABLES } from './cache.js';
 
 type Env = NodeJS.ProcessEnv;
@@ -47,18 +46,15 @@ export function tokenRequest(entry: CacheEntry): TokenRequest {
  */
 export async function refreshEntry(entry: CacheEntry, env: Env): Promise<CacheEntry> {
   adoptRecordedSettings(entry, env);
-  const settings: ApiSettings = {
-    maxAttempts: entry.settings.maxAttempts,
-    timeoutSeconds: entry.settings.timeoutSeconds,
+  // No masking: stdout is the protocol's channel, and nothing of a role's session is printed.
+  const { maxAttempts, timeoutSeconds, httpProxy } = entry.settings;
+  const noMask = () => {};
+  const settings = apiSettings(
+    { maxAttempts, apiTimeoutSeconds: timeoutSeconds, httpProxy },
     env,
-    ...(entry.settings.httpProxy ? { httpProxy: entry.settings.httpProxy } : {}),
-  };
-  // No masking here: stdout is the protocol's channel, and nothing of the role's session is printed.
-  if (entry.request.role)
-    settings.credentialsFor = roleAssumer(
-      () => ({ ...settings, credentialsFor: undefined }),
-      () => {},
-    );
+    !!entry.request.role,
+    noMask,
+  );
   const request = tokenRequest(entry);
   try {
     const { data } = await getAuthorizationToken(request, settings);
@@ -69,7 +65,7 @@ export async function refreshEntry(entry: CacheEntry, env: Env): Promise<CacheEn
       (data.length === 1 ? data[0] : undefined);
     if (!found?.authorizationToken)
       throw new Error('the answer has no authorization token for this registry');
-    const { username, password } = decodeToken(found.authorizationToken, false, () => {});
+    const { username, password } = decodeToken(found.authorizationToken, false, noMask);
     const expiresAt = found.expiresAt ?? new Date(Date.now() + 12 * 3600_000);
     return { ...entry, username, password, expiresAt: expiresAt.toISOString() };
   } catch (error) {
