@@ -44,14 +44,24 @@ export function preflight(
   dockerFound: boolean,
 ): string | undefined {
   const owned = isolated ? [] : hosts.filter((h) => helperFor(config, h));
+  const named = isolated ? undefined : hosts.find((host) => config.credHelpers?.[host]);
+  if (method === 'helper' && named !== undefined) {
+    return (
+      `login-method is helper, but the docker config already sends ${whose(named)} to the credential helper ` +
+      `"${helperFor(config, named)}"; ours would replace that entry. ` +
+      'Set isolate-config: true (a job-private config), or drop that credHelpers entry.'
+    );
+  }
+  // Our credHelpers entry overrides a credsStore, so only the other methods meet Amazon's helper.
   const ecrHelper = owned.find((h) => helperFor(config, h) === 'ecr-login');
-  if (ecrHelper !== undefined) {
+  if (ecrHelper !== undefined && method !== 'helper') {
     return (
       `The docker config sends ${whose(ecrHelper)} to docker-credential-ecr-login, the Amazon ECR credential ` +
       'helper: it fetches its own tokens and cannot store ours (docker login fails with "not implemented"). ' +
       'Drop that credHelpers/credsStore entry, or set isolate-config: true to log in to a job-private config.'
     );
   }
+  if (method === 'helper') return undefined; // needs no docker CLI, and overrides any credsStore
   const h = owned[0];
   if (method === 'config-file' && h !== undefined) {
     return (
@@ -101,7 +111,7 @@ function overrideHelpers(config: DockerConfig, hosts: readonly string[]): Docker
 /** The login setup for these settings: registries are reached as the API is (proxy, timeout). */
 export function loginSetup(
   settings: Settings,
-  rest: Pick<LoginSetup, 'dir' | 'env' | 'tools' | 'record'>,
+  rest: Pick<LoginSetup, 'dir' | 'env' | 'tools' | 'record' | 'installed'>,
 ): LoginSetup {
   const verify = {
     env: rest.env,
@@ -109,7 +119,7 @@ export function loginSetup(
     attempts: 3,
     ...(settings.httpProxy ? { httpProxy: settings.httpProxy } : {}),
   };
-  return { ...rest, method: settings.loginMethod, isolated: settings.isolateConfig, verify };
+  return { ...rest, settings, method: settings.loginMethod, isolated: settings.isolateConfig, verify };
 }
 
 function failureOf(credential: DockerCredential, message: string): RegistryFailure {

@@ -58,7 +58,7 @@ async function mainSteps({ env, getToken, findDocker, tools }: MainDeps): Promis
   const record = new LoginRecord(settings, dir, (text) => runner.saveState(STATE_KEY, text));
   const failures = await login(
     tokens.credentials,
-    loginSetup(settings, { dir, env, tools, record: record.add }),
+    loginSetup(settings, { dir, env, tools, record: record.add, installed: record.installed }),
   );
 
   await report(record.logins, [...tokens.failures, ...failures]);

@@ -1,7 +1,7 @@
 // What main hands to post through the runner's state file. Shared by both bundles so the two sides
 // cannot drift; it holds hosts, store names and paths only, never a credential.
 import { isStoreName } from './stores/index.js';
-import type { Login, Settings, StoreName } from './types.js';
+import type { HelperRecord, Login, Settings, StoreName } from './types.js';
 
 interface StoredLogin {
   host: string;
@@ -13,6 +13,8 @@ export interface PostState {
   configDir: string;
   /** A job-private config directory main created (isolate-config): post deletes it whole. */
   isolatedDir?: string;
+  /** The credential helper main installed (login-method: helper): post removes its entries and its home. */
+  helper?: HelperRecord;
   expiresAt?: string;
   /** skip-logout: true — post leaves every credential in place (official semantics). */
   skipLogout?: boolean;
@@ -32,7 +34,9 @@ export function decodeState(text: string): PostState | undefined {
     const logins = s.logins.filter(
       (l): l is StoredLogin => typeof l?.host === 'string' && isStoreName(l.store),
     );
-    return { ...s, logins, configDir: s.configDir };
+    const { helper, ...rest } = s;
+    const validHelper = typeof helper?.dir === 'string' && typeof helper.name === 'string';
+    return { ...rest, logins, configDir: s.configDir, ...(validHelper ? { helper } : {}) };
   } catch {
     return undefined;
   }
@@ -61,11 +65,21 @@ export class LoginRecord {
     if (settings.isolateConfig) save(encodeState(this.state));
   }
 
+  /** Saved before the config names the helper: a crash right after still gets it removed. */
+  readonly installed = (helper: HelperRecord): void => {
+    this.state.helper = helper;
+    this.save(encodeState(this.state));
+  };
+
   readonly add = (login: Login): void => {
     this.logins.push(login);
     this.state.logins.push({ host: login.credential.host, store: login.store });
-    const earliest = Math.min(...this.logins.map((l) => l.credential.expiresAt.getTime()));
-    this.state.expiresAt = new Date(earliest).toISOString();
+    // Tokens the credential helper renews never expire on the job: post warns only of the others.
+    const expiring = this.logins.filter((l) => l.store !== 'helper');
+    if (expiring.length > 0) {
+      const earliest = Math.min(...expiring.map((l) => l.credential.expiresAt.getTime()));
+      this.state.expiresAt = new Date(earliest).toISOString();
+    }
     this.save(encodeState(this.state));
   };
 }

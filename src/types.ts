@@ -4,7 +4,7 @@ import type { Registry } from './registry.js';
 import type { STORES } from './stores/index.js';
 
 /** The `login-method` input: how the user asked us to pick a credential store. */
-export type LoginMethod = 'auto' | 'docker' | 'config-file';
+export type LoginMethod = 'auto' | 'docker' | 'config-file' | 'helper';
 
 /** How a host was logged in: the name of the credential store that holds its credential (state, summary, post). */
 export type StoreName = keyof typeof STORES;
@@ -63,4 +63,10 @@ export interface RegistryFailure {
 export interface Login {
   credential: DockerCredential;
   store: StoreName;
+}
+
+/** The job's credential helper: its home under RUNNER_TEMP (removed whole) and its credHelpers value. */
+export interface HelperRecord {
+  dir: string;
+  name: string;
 }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -60,8 +60,30 @@ describe('installHelper', () => {
     const { stdout } = await run(home.launcher, ['get'], { env: { PATH: '/usr/bin:/bin' }, timeout: 30_000 });
     expect(JSON.parse(stdout)).toEqual({ argv: ['get'], cache: home.cacheDir, node: process.execPath });
     expect(await readFile(home.launcher, 'utf8')).not.toMatch(/AWS|password|Secret/i);
-    await removeHelper(home.dir);
+    await removeHelper(home, temp);
     expect(existsSync(home.dir)).toBe(false);
+    await removeHelper(home, temp); // already gone: nothing to do
+  });
+
+  it('deletes only an install home right inside RUNNER_TEMP, after resolving links', async () => {
+    const home = await installHelper(temp, '/b.js');
+    const elsewhere = await mkdtemp(join(tmpdir(), 'ecr-login-helper-'));
+    const link = join(temp, 'ecr-login-helper-link');
+    await symlink(elsewhere, link);
+    try {
+      for (const [record, bad] of [
+        [{ ...home, dir: elsewhere }, /credential helper directory .* not ours in RUNNER_TEMP/],
+        [{ ...home, dir: link }, /not ours in RUNNER_TEMP/],
+        [{ ...home, dir: temp }, /not ours in RUNNER_TEMP/],
+        [{ ...home, name: 'osxkeychain' }, /unexpected credential helper "osxkeychain"/],
+      ] as const) {
+        await expect(removeHelper(record, temp)).rejects.toThrow(bad);
+      }
+      expect(existsSync(elsewhere)).toBe(true);
+      expect(existsSync(home.launcher)).toBe(true);
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('gives every install its own name', async () => {

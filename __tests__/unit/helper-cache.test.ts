@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type CacheEntry,
   entryFile,
+  type HostRequest,
   listEntries,
   needsRefresh,
   newEntry,
@@ -13,7 +14,6 @@ import {
   readEntry,
   writeEntry,
 } from '../../src/helper/cache.js';
-import type { TokenRequest } from '../../src/token-plan.js';
 import type { DockerCredential } from '../../src/types.js';
 
 const HOST = '111111111111.dkr.ecr.eu-west-1.amazonaws.com';
@@ -123,14 +123,13 @@ describe('newEntry', () => {
     region: 'eu-west-1',
     order: 0,
   };
-  const request: TokenRequest = {
+  const request: HostRequest = {
     kind: 'private',
     partition: 'aws',
     region: 'eu-west-1',
     fips: true,
+    account: '111111111111',
     role: 'arn:aws:iam::111111111111:role/pull',
-    registryIds: ['111111111111', '222222222222'],
-    registries: [],
   };
 
   it('records the host request, settings and endpoint/proxy variables, never AWS credentials', () => {

@@ -160,6 +160,19 @@ describe('login', () => {
       isolated,
       env: { PATH: '/usr/bin', KEEP: 'me' },
       verify: { env: {}, timeoutMs: 1000, attempts: 1 },
+      settings: {
+        registries: [],
+        maskPassword: true,
+        skipLogout: false,
+        maxAttempts: 1,
+        apiTimeoutSeconds: 1,
+        isolateConfig: isolated,
+        loginMethod: method,
+        roles: new Map(),
+      },
+      installed: () => {
+        throw new Error('only the helper store installs a helper');
+      },
     };
   }
 

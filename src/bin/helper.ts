@@ -32,10 +32,15 @@ async function readInput(): Promise<string | undefined> {
   }
 }
 
+// stdout carries the protocol's answer alone. Shared modules log through process.stdout (a lock wait, the
+// diagnosis's debug lines): in this process their lines go to stderr, which clients pass through as is.
+const answer = process.stdout.write.bind(process.stdout);
+process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+
 const action = process.argv[2];
 const input = action === 'list' ? '' : await readInput();
 const { out, code } = await runHelper(action, input ?? '', process.env);
-process.stdout.write(out === '' ? '' : `${out}\n`);
+answer(out === '' ? '' : `${out}\n`);
 process.exitCode = code;
 // A read still pending on a stdin that never closed would keep the process alive.
 if (input === undefined) process.exit();

@@ -4,7 +4,6 @@
 // a start-up measurably) and never the AWS SDK.
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TokenRequest } from '../token-plan.js';
 import type { DockerCredential } from '../types.js';
 
 /** A cached token this close to expiry is refreshed before it is handed out (the README states it). */
@@ -75,11 +74,10 @@ export function entryFile(dir: string, host: string): string {
 /** What main knows of a credential it fetched: the host's entry, ready for writeEntry. */
 export function newEntry(
   credential: DockerCredential,
-  request: TokenRequest,
+  request: HostRequest,
   settings: { maxAttempts: number; timeoutSeconds: number; httpProxy?: string; env: NodeJS.ProcessEnv },
   refreshMarginSeconds = REFRESH_MARGIN_SECONDS,
 ): CacheEntry {
-  const role = request.role ? { role: request.role } : {};
   const env = Object.fromEntries(
     RECORDED_VARIABLES.flatMap((n) => (settings.env[n] ? [[n, settings.env[n] as string]] : [])),
   );
@@ -90,17 +88,7 @@ export function newEntry(
     username: credential.username,
     password: credential.password,
     expiresAt: credential.expiresAt.toISOString(),
-    request:
-      request.kind === 'public'
-        ? { kind: 'public', region: 'us-east-1', ...role }
-        : {
-            kind: 'private',
-            partition: request.partition,
-            region: request.region,
-            fips: request.fips,
-            ...(credential.account ? { account: credential.account } : {}),
-            ...role,
-          },
+    request,
     settings: {
       maxAttempts: settings.maxAttempts,
       timeoutSeconds: settings.timeoutSeconds,

@@ -3,11 +3,14 @@
 // launcher runs the helper bundle with the node binary that ran the action and bakes in the cache path;
 // it holds paths only, never a credential.
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { HelperRecord } from '../types.js';
 import { CACHE_DIR_VARIABLE } from './cache.js';
 
 const LAUNCHER_PREFIX = 'docker-credential-';
+const HOME_PREFIX = 'ecr-login-helper-';
+const NAME = /^ecr-login-job-[0-9a-f]{8}$/;
 
 export interface HelperHome {
   /** The job-private directory: remove it whole to uninstall. */
@@ -62,7 +65,7 @@ export async function installHelper(
   node = process.execPath,
   platform = process.platform,
 ): Promise<HelperHome> {
-  const dir = await mkdtemp(join(runnerTemp, 'ecr-login-helper-'));
+  const dir = await mkdtemp(join(runnerTemp, HOME_PREFIX));
   try {
     const binDir = join(dir, 'bin');
     const cacheDir = join(dir, 'cache');
@@ -80,9 +83,31 @@ export async function installHelper(
   }
 }
 
-/** Removes the launcher and the cache. */
-export async function removeHelper(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
+/** Whether `name` is a credHelpers value installHelper gives (so post removes only entries it made). */
+export function isHelperName(name: unknown): name is string {
+  return typeof name === 'string' && NAME.test(name);
+}
+
+/**
+ * Removes the launcher and the cache. The record comes from saved state, so it is checked first: the
+ * directory must be an install's home right inside RUNNER_TEMP (after resolving links), or nothing is
+ * deleted and the error names the bad item.
+ */
+export async function removeHelper(helper: HelperRecord, runnerTemp: string): Promise<void> {
+  const bad = (what: string) => new Error(`the saved state names ${what}; nothing was deleted`);
+  if (!isHelperName(helper.name)) throw bad(`an unexpected credential helper ${JSON.stringify(helper.name)}`);
+  let real: string;
+  try {
+    real = await realpath(helper.dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  if (dirname(real) !== (await realpath(runnerTemp)) || !basename(real).startsWith(HOME_PREFIX))
+    throw bad(
+      `the credential helper directory ${JSON.stringify(helper.dir)}, which is not ours in RUNNER_TEMP`,
+    );
+  await rm(real, { recursive: true, force: true });
 }
 
 /** The credHelpers entries the store adds (and removes) for the hosts it serves. */

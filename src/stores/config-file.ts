@@ -1,28 +1,16 @@
 // The config-file store: every credential is verified at /v2/ (all at once), then written straight into
 // config.json `auths` in one locked, atomic update for the batch. No docker process is spawned.
 import { authKeysFor, readConfig, updateConfig, withoutHosts } from '../docker-config.js';
-import type { CredentialStore, Refusal } from './store.js';
+import type { CredentialStore } from './store.js';
+import { verifyAll } from './verified.js';
 
 export const configFileStore: CredentialStore = {
   label: 'config file',
   needsDockerCli: false,
 
-  async add(credentials, { dir, verify, tools, added }) {
-    const results = await Promise.all(credentials.map((c) => tools.verify(c, verify)));
-    const refused: Refusal[] = [];
-    const verified = credentials.filter((credential, i) => {
-      const result = results[i];
-      if (result?.ok) return true;
-      refused.push({
-        credential,
-        outcome: {
-          store: 'config-file',
-          ...(result?.status !== undefined ? { status: result.status } : {}),
-          detail: result?.message ?? '',
-        },
-      });
-      return false;
-    });
+  async add(credentials, context) {
+    const { dir, added } = context;
+    const { verified, refused } = await verifyAll(credentials, context, 'config-file');
     if (verified.length > 0) {
       await updateConfig(dir, (c) => ({
         ...c,

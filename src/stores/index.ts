@@ -5,11 +5,13 @@ import { type DockerConfig, helperFor } from '../docker-config.js';
 import type { LoginMethod, StoreName } from '../types.js';
 import { configFileStore } from './config-file.js';
 import { dockerCliStore } from './docker-cli.js';
+import { helperStore } from './helper.js';
 import type { CredentialStore } from './store.js';
 
 export const STORES = {
   'config-file': configFileStore,
   'docker-cli': dockerCliStore,
+  helper: helperStore,
 } as const satisfies Record<string, CredentialStore>;
 
 export function isStoreName(name: unknown): name is StoreName {
@@ -20,7 +22,7 @@ export function isStoreName(name: unknown): name is StoreName {
 export const STORE_NAMES: readonly StoreName[] = Object.keys(STORES).filter(isStoreName);
 
 /**
- * login-method docker → the docker CLI; config-file → the file (preflight refuses helper-owned hosts);
+ * login-method helper → the job's credential helper; docker → the docker CLI; config-file → the file (preflight refuses helper-owned hosts);
  * auto → the file unless a credential helper owns the host. In a job-private config (isolate-config) our
  * hosts' helpers are overridden, so they never count.
  */
@@ -30,6 +32,7 @@ export function chooseStore(
   host: string,
   isolated: boolean,
 ): StoreName {
+  if (method === 'helper') return 'helper';
   if (method === 'docker') return 'docker-cli';
   if (method === 'config-file' || isolated) return 'config-file';
   return helperFor(config, host) ? 'docker-cli' : 'config-file';
