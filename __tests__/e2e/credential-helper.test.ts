@@ -238,6 +238,32 @@ describe.skipIf(!ready)('login-method: helper through the action (main, clients,
     await expectCleanPost(w, name);
   });
 
+  it('a refresh without AWS credentials fails in one line naming the host, quoted by the client', async () => {
+    const w = await job();
+    await login(w, { 'login-method': 'helper' });
+    const name = await helperOf(w);
+    await outliveTokens();
+    const env = clientEnv(w);
+    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) delete env[key];
+    env.AWS_CONFIG_FILE = join(w.home, 'no-aws-config');
+    env.AWS_SHARED_CREDENTIALS_FILE = join(w.home, 'no-aws-credentials');
+    const callsBefore = tokenCalls();
+    const r = await runTool(
+      'skopeo',
+      ['inspect', '--tls-verify=false', `docker://${front.host}/e2e/app:v1`],
+      env,
+    );
+    expect(r.code).not.toBe(0);
+    const line = /ecr-login credential helper: [^\n`]*/.exec(r.out)?.[0] ?? '';
+    expect(line, r.out).toMatch(
+      new RegExp(`^ecr-login credential helper: ${front.host}: cannot refresh the ECR token: `),
+    );
+    expect(line).toMatch(/CredentialsProviderError: no AWS credentials were found .* Cause: .* Fix: /);
+    expect(tokenCalls()).toBe(callsBefore);
+    for (const s of [CLIENT_SECRET, registry.password, 'main-step-secret']) expect(r.out).not.toContain(s);
+    await expectCleanPost(w, name);
+  });
+
   describe.skipIf(!(requireTool('podman') && requireTool('buildah')))('podman and buildah', () => {
     it('push through the helper after expiry: podman refreshes, buildah gets that token', async () => {
       const w = await job();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeState, encodeState, type PostState } from '../../src/state.js';
+import { decodeState, encodeState, LoginRecord, type PostState } from '../../src/state.js';
+import type { DockerCredential } from '../../src/types.js';
 
 describe('post state', () => {
   it('round-trips every field', () => {
@@ -7,9 +8,11 @@ describe('post state', () => {
       logins: [
         { host: '123456789012.dkr.ecr.us-east-1.amazonaws.com', store: 'config-file' },
         { host: 'public.ecr.aws', store: 'docker-cli' },
+        { host: '127.0.0.1:5000', store: 'helper' },
       ],
       configDir: '/home/runner/.docker',
       isolatedDir: '/tmp/ecr-login-docker-abc',
+      helper: { dir: '/tmp/ecr-login-helper-abc', name: 'ecr-login-job-0123abcd' },
       expiresAt: '2030-01-01T12:00:00.000Z',
       skipLogout: true,
     };
@@ -49,5 +52,27 @@ describe('post state', () => {
       ],
       configDir: '/x',
     });
+  });
+});
+
+describe('the helper in post state', () => {
+  it('drops a malformed helper record and keeps the rest', () => {
+    const text = JSON.stringify({ logins: [], configDir: '/x', helper: { dir: 1, name: 'n' } });
+    expect(decodeState(text)).toEqual({ logins: [], configDir: '/x' });
+  });
+
+  it('is saved before any login, and renewed tokens set no expiry for post to warn of', () => {
+    const saved: PostState[] = [];
+    const record = new LoginRecord({ isolateConfig: false, skipLogout: false }, '/c', (t) => {
+      saved.push(JSON.parse(t));
+    });
+    const helper = { dir: '/tmp/ecr-login-helper-x', name: 'ecr-login-job-00000000' };
+    record.installed(helper);
+    expect(saved).toEqual([{ logins: [], configDir: '/c', helper }]);
+    const credential = { host: 'h', expiresAt: new Date('2030-01-01T00:00:00Z') } as DockerCredential;
+    record.add({ credential, store: 'helper' });
+    expect(saved.at(-1)).toEqual({ logins: [{ host: 'h', store: 'helper' }], configDir: '/c', helper });
+    record.add({ credential: { ...credential, host: 'f' }, store: 'config-file' });
+    expect(saved.at(-1)?.expiresAt).toBe('2030-01-01T00:00:00.000Z');
   });
 });
