@@ -4,6 +4,7 @@
 // a start-up measurably) and never the AWS SDK.
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ECR, ECR_PUBLIC, GLOBAL_ENDPOINT_VARIABLE, STS } from '../aws-env.js';
 import type { DockerCredential } from '../types.js';
 
 /** A cached token this close to expiry is refreshed before it is handed out (the README states it). */
@@ -14,13 +15,13 @@ export const CACHE_DIR_VARIABLE = 'ECR_LOGIN_HELPER_CACHE';
 
 /**
  * Endpoint, FIPS/dual-stack and proxy settings of the environment main ran in: a refresh goes where
- * main's call went. Credentials are never among them: a refresh signs with the asking client's.
+ * main's call went. Credentials are never among them: a refresh signs with the asking client's. The proxy
+ * names are proxy.ts's PROXY_VARIABLES, spelled out: importing proxy.ts would load the proxy agents on
+ * every answer from the cache.
  */
-export const RECORDED_VARIABLES = [
-  'AWS_ENDPOINT_URL',
-  'AWS_ENDPOINT_URL_ECR',
-  'AWS_ENDPOINT_URL_ECR_PUBLIC',
-  'AWS_ENDPOINT_URL_STS',
+export const RECORDED_VARIABLES: readonly string[] = [
+  GLOBAL_ENDPOINT_VARIABLE,
+  ...[ECR, ECR_PUBLIC, STS].map((s) => s.endpointVariable),
   'AWS_USE_FIPS_ENDPOINT',
   'AWS_USE_DUALSTACK_ENDPOINT',
   'HTTPS_PROXY',
@@ -29,7 +30,7 @@ export const RECORDED_VARIABLES = [
   'http_proxy',
   'NO_PROXY',
   'no_proxy',
-] as const;
+];
 
 /** The host's token request: what GetAuthorizationToken is called with to renew this host's token. */
 export type HostRequest =
@@ -141,8 +142,7 @@ export function parseEntry(text: string, file: string): CacheEntry {
   const env = s.env as Record<string, unknown> | undefined;
   if (typeof env !== 'object' || env === null) throw bad('settings.env');
   for (const [name, value] of Object.entries(env)) {
-    if (!(RECORDED_VARIABLES as readonly string[]).includes(name) || typeof value !== 'string')
-      throw bad(`settings.env.${name}`);
+    if (!RECORDED_VARIABLES.includes(name) || typeof value !== 'string') throw bad(`settings.env.${name}`);
   }
   return e as CacheEntry;
 }
