@@ -21,28 +21,36 @@ export interface ProbeResult {
 function once(url: string, authorization: string, settings: ProbeSettings): Promise<ProbeResult> {
   const agent = agentFor(url, settings.httpProxy, settings.env);
   const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+  const seconds = settings.timeoutMs / 1000;
   return new Promise((resolve) => {
+    // One deadline for the whole attempt: a socket-idle timeout is reset by every byte of a trickled answer.
+    const deadline = setTimeout(
+      () => req.destroy(new Error(`no complete answer from ${new URL(url).host} within ${seconds} s`)),
+      settings.timeoutMs,
+    );
+    const settle = (result: ProbeResult) => {
+      clearTimeout(deadline);
+      resolve(result);
+    };
     const req = send(
       url,
       {
         method: 'GET',
         headers: { authorization, 'user-agent': 'ecr-login' },
-        timeout: settings.timeoutMs,
         agent,
       },
       (res) => {
         res.resume();
         const status = res.statusCode ?? 0;
-        resolve({
+        settle({
           ok: status === 200,
           status,
           message: `GET ${url} answered ${status} ${res.statusMessage ?? ''}`,
         });
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${settings.timeoutMs / 1000}s`)));
     req.on('error', (e: NodeJS.ErrnoException) =>
-      resolve({ ok: false, message: `GET ${url} failed: ${e.code ? `${e.code} ` : ''}${e.message}` }),
+      settle({ ok: false, message: `GET ${url} failed: ${e.code ? `${e.code} ` : ''}${e.message}` }),
     );
     req.end();
   });
