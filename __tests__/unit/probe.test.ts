@@ -150,7 +150,7 @@ describe.concurrent('proveCredential', () => {
     const sockets: Socket[] = [];
     const server = createNetServer((socket) => {
       sockets.push(socket);
-      const head = 'HTTP/1.1 200 OK\r\nX-Slow: ' + 'a'.repeat(10_000);
+      const head = `HTTP/1.1 200 OK\r\nX-Slow: ${'a'.repeat(10_000)}`;
       let i = 0;
       const timer = setInterval(() => {
         if (!socket.destroyed) socket.write(head[i++ % head.length] ?? 'a');
