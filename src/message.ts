@@ -2,7 +2,7 @@
 // request travelled (through which proxy, or direct).
 import { SECRET_VARIABLES } from './aws-env.js';
 import { redactUrls } from './display.js';
-import { bypassesProxy, PROXY_VARIABLES, proxyFor, proxyRoleFor, proxySetting } from './proxy.js';
+import { bypassesProxy, PROXY_VARIABLES, proxyFor, proxyRoleFor, proxySetting, withScheme } from './proxy.js';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -14,7 +14,7 @@ export function finish(text: string, env: Env, httpProxy: string | undefined, ex
 export function proxyUrl(value: string | undefined): URL | undefined {
   if (!value) return undefined;
   try {
-    return new URL(value.includes('://') ? value : `http://${value}`);
+    return new URL(withScheme(value));
   } catch {
     return undefined;
   }

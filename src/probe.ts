@@ -3,7 +3,7 @@
 // store a credential the registry would refuse.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { agentFor } from './proxy.js';
+import { agentFor, proxyFor, proxyRefusal } from './proxy.js';
 
 export interface ProbeSettings {
   httpProxy?: string;
@@ -42,10 +42,13 @@ function once(url: string, authorization: string, settings: ProbeSettings): Prom
       (res) => {
         res.resume();
         const status = res.statusCode ?? 0;
+        const proxy = status === 407 ? proxyFor(url, settings.httpProxy, settings.env) : undefined;
         settle({
           ok: status === 200,
           status,
-          message: `GET ${url} answered ${status} ${res.statusMessage ?? ''}`,
+          message: proxy
+            ? `GET ${url} failed: ${proxyRefusal(proxy)}`
+            : `GET ${url} answered ${status} ${res.statusMessage ?? ''}`,
         });
       },
     );

@@ -1,0 +1,67 @@
+// The /v2/ check through a REAL tinyproxy: a proxy variable without a scheme is used as http://, and a
+// proxy that refuses our credentials (407) is named, without its password, as refusing authentication.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proveCredential } from '../../src/probe.js';
+import { type ProxyServer, requireTool, startProxy } from '../support/proxy.js';
+
+const TOKEN = Buffer.from('AWS:probe-password').toString('base64');
+const PROXY_PASSWORD = 'proxy-pass-7f3k';
+const hasProxy = requireTool('tinyproxy');
+
+let registry: Server;
+let host: string;
+let open: ProxyServer;
+let guarded: ProxyServer;
+
+beforeAll(async () => {
+  if (!hasProxy) return;
+  registry = createServer((_, res) => res.writeHead(200).end('{}'));
+  await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
+  host = `127.0.0.1:${(registry.address() as AddressInfo).port}`;
+  [open, guarded] = await Promise.all([
+    startProxy(),
+    startProxy({ basicAuth: { user: 'ci', password: PROXY_PASSWORD } }),
+  ]);
+});
+
+afterAll(async () => {
+  if (!hasProxy) return;
+  registry.closeAllConnections();
+  await Promise.all([
+    new Promise<void>((resolve) => registry.close(() => resolve())),
+    open?.close(),
+    guarded?.close(),
+  ]);
+});
+
+const settings = (env: NodeJS.ProcessEnv) => ({ env, timeoutMs: 10_000, attempts: 1 });
+
+describe.skipIf(!hasProxy)('the /v2/ check through tinyproxy', () => {
+  it('uses HTTP_PROXY=host:port (no scheme) as http://host:port', async () => {
+    const result = await proveCredential(
+      'http',
+      host,
+      TOKEN,
+      settings({ HTTP_PROXY: `127.0.0.1:${open.port}` }),
+    );
+    expect(result).toMatchObject({ ok: true, status: 200 });
+    expect(await open.requests()).toContain(`GET http://${host}/v2/ HTTP/1.1`);
+  });
+
+  it('names a proxy that asks for authentication (407)', async () => {
+    const proxy = `127.0.0.1:${guarded.port}`;
+    const result = await proveCredential('http', host, TOKEN, settings({ HTTP_PROXY: proxy }));
+    expect(result).toMatchObject({ ok: false, status: 407 });
+    expect(result.message).toContain(`the proxy 127.0.0.1:${guarded.port} refused authentication`);
+  });
+
+  it('never shows the password of a proxy URL that the proxy refuses', async () => {
+    // tinyproxy answers wrong credentials with 401 (missing ones with 407); either way no password.
+    const proxy = `http://ci:wrong-${PROXY_PASSWORD}@127.0.0.1:${guarded.port}`;
+    const result = await proveCredential('http', host, TOKEN, settings({ HTTP_PROXY: proxy }));
+    expect(result.ok).toBe(false);
+    expect(result.message).not.toContain(PROXY_PASSWORD);
+  });
+});
