@@ -4,6 +4,7 @@ import { type Credential, credentialsFor, orderCredentials } from './credentials
 import { describeApiFailure } from './diagnose.js';
 import type { dockerLogin, dockerPath } from './docker-cli.js';
 import { configDir, readConfig } from './docker-config.js';
+import { callerIdentity } from './identity.js';
 import { type Plan, parsePlan } from './inputs.js';
 import { createIsolatedConfig } from './isolate.js';
 import { type LoginDeps, loginAll, needsDocker, preflight } from './login.js';
@@ -14,6 +15,7 @@ import { roleAssumer } from './roles.js';
 import * as runner from './runner.js';
 import { encodeState, type PostState, STATE_KEY, type Via } from './state.js';
 import { renderSummary, type SummaryRow } from './summary.js';
+import { validateAuthorizationData } from './token-answer.js';
 import { type ApiSettings, getAuthorizationToken, type TokenAnswer } from './token-api.js';
 import type { TokenRequest } from './token-plan.js';
 
@@ -59,6 +61,11 @@ async function tokenFailure(request: TokenRequest, error: unknown, settings: Api
     settings,
     ...(request.role ? { role: request.role } : {}),
   });
+  return failureRows(request, cause);
+}
+
+/** One failure row per registry of a request (the default registry is named by its region). */
+function failureRows(request: TokenRequest, cause: string): Failed[] {
   const how = request.role ? `role ${request.role}` : '';
   if (request.registries.length === 0) {
     return [{ host: `default registry in ${request.region}`, region: request.region, how, error: cause }];
@@ -72,6 +79,18 @@ async function tokenFailure(request: TokenRequest, error: unknown, settings: Api
   }));
 }
 
+/** An empty answer says who asked (only STS knows): the principal lacks a registry in that region. */
+async function answerProblem(
+  problem: string,
+  answer: TokenAnswer,
+  request: TokenRequest,
+  settings: ApiSettings,
+): Promise<string> {
+  if (answer.data.length > 0) return problem;
+  const principal = await callerIdentity(settings, request.region, request.role);
+  return principal ? `${problem} (called as ${principal.arn})` : problem;
+}
+
 async function fetchCredentials(plan: Plan, deps: MainDeps, failed: Failed[]): Promise<Credential[]> {
   const settings = apiSettings(plan, deps.env);
   const order = (r: Registry) => plan.registries.indexOf(r);
@@ -79,7 +98,15 @@ async function fetchCredentials(plan: Plan, deps: MainDeps, failed: Failed[]): P
     plan.requests.map(async (request) => {
       try {
         const answer = await deps.getToken(request, settings);
-        return credentialsFor(request, answer.data, order, plan.maskPassword, runner.setSecret);
+        // Checked before anything (a mask, a log line) reads it.
+        const checked = validateAuthorizationData(answer.data, request);
+        if ('problem' in checked) {
+          failed.push(
+            ...failureRows(request, await answerProblem(checked.problem, answer, request, settings)),
+          );
+          return [];
+        }
+        return credentialsFor(request, checked.ok, order, plan.maskPassword, runner.setSecret);
       } catch (error) {
         failed.push(...(await tokenFailure(request, error, settings)));
         return [];

@@ -21,9 +21,9 @@ const own: TokenRequest = {
   registries: [],
 };
 const accounts: TokenRequest = { ...own, registryIds: ['111111111111', '222222222222'] };
-const pub: TokenRequest = { kind: 'public', region: 'us-east-1', registries: [] } as unknown as TokenRequest;
+const pub: TokenRequest = { kind: 'public', region: 'us-east-1', registries: [] };
 
-const problemOf = (data: AuthorizationData[], request = own) => {
+const problemOf = (data: AuthorizationData[], request: TokenRequest = own) => {
   const checked = validateAuthorizationData(data, request, NOW);
   return 'problem' in checked ? checked.problem : undefined;
 };
