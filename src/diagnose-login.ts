@@ -1,7 +1,7 @@
 // Turns a refused login into one paragraph: the registry's answer to our /v2/ proof, or `docker login`'s,
 // set against what the token was for (account, region, expiry), with the likely cause and the fix.
 import type { Credential } from './credentials.js';
-import { finish, hostPort, oneLine, proxyNote, sentence } from './message.js';
+import { finish, hostPort, oneLine, proxyNote, secretForms, sentence } from './message.js';
 import { proxyFor } from './proxy.js';
 import { parseRegistryItem } from './registry.js';
 
@@ -114,5 +114,5 @@ export function describeLoginFailure(
         ? `, or use a VPC interface endpoint (com.amazonaws.${cred.region}.ecr.dkr) with private DNS enabled.`
         : '.');
   }
-  return finish(text, route.env, route.httpProxy, [cred.password]);
+  return finish(text, route.env, route.httpProxy, secretForms(cred));
 }

@@ -20,6 +20,15 @@ export function proxyUrl(value: string | undefined): URL | undefined {
   }
 }
 
+/**
+ * Every form a registry credential takes in text: the password, the token docker stores
+ * (base64("user:password")) and base64("AWS:" + password). `scrub` removes them given as `extra`.
+ */
+export function secretForms(cred: { username: string; password: string }): string[] {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  return [...new Set([cred.password, b64(`${cred.username}:${cred.password}`), b64(`AWS:${cred.password}`)])];
+}
+
 /** Removes the values of the AWS secret variables, proxy credentials and any `user:pass@` in a URL. */
 export function scrub(text: string, env: Env, httpProxy?: string, extra: string[] = []): string {
   const secrets = new Set<string>(extra);
