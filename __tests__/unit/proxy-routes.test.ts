@@ -1,9 +1,13 @@
-// The /v2/ check through a REAL tinyproxy: a proxy variable without a scheme is used as http://, and a
-// proxy that refuses our credentials (407) is named, without its password, as refusing authentication.
+// The /v2/ check and the token API through a REAL tinyproxy: a proxy variable without a scheme is used as
+// http://, and a proxy that refuses us (407) is named, without its password, as refusing authentication.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ECR } from '../../src/aws-env.js';
+import { describeApiFailure } from '../../src/diagnose.js';
 import { proveCredential } from '../../src/probe.js';
+import { getAuthorizationToken } from '../../src/token-api.js';
+import { type EcrStandIn, startEcrStandIn } from '../support/ecr-stand-in.js';
 import { type ProxyServer, requireTool, startProxy } from '../support/proxy.js';
 
 const TOKEN = Buffer.from('AWS:probe-password').toString('base64');
@@ -14,15 +18,20 @@ let registry: Server;
 let host: string;
 let open: ProxyServer;
 let guarded: ProxyServer;
+let ecr: EcrStandIn;
 
 beforeAll(async () => {
   if (!hasProxy) return;
   registry = createServer((_, res) => res.writeHead(200).end('{}'));
   await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
   host = `127.0.0.1:${(registry.address() as AddressInfo).port}`;
-  [open, guarded] = await Promise.all([
+  [open, guarded, ecr] = await Promise.all([
     startProxy(),
     startProxy({ basicAuth: { user: 'ci', password: PROXY_PASSWORD } }),
+    startEcrStandIn({
+      accounts: { '111111111111/us-east-1': { proxyEndpoint: 'https://x.example', password: 'pw' } },
+      defaultAccount: '111111111111',
+    }),
   ]);
 });
 
@@ -33,6 +42,7 @@ afterAll(async () => {
     new Promise<void>((resolve) => registry.close(() => resolve())),
     open?.close(),
     guarded?.close(),
+    ecr?.close(),
   ]);
 });
 
@@ -63,5 +73,41 @@ describe.skipIf(!hasProxy)('the /v2/ check through tinyproxy', () => {
     const result = await proveCredential('http', host, TOKEN, settings({ HTTP_PROXY: proxy }));
     expect(result.ok).toBe(false);
     expect(result.message).not.toContain(PROXY_PASSWORD);
+  });
+});
+
+describe.skipIf(!hasProxy)('the token API through tinyproxy', () => {
+  it('a proxy answering 407 is named as refusing authentication, without its password', async () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAPROXYAUTHTEST001');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'proxy-auth-secret');
+    vi.stubEnv('AWS_ENDPOINT_URL_ECR', ecr.url);
+    try {
+      const env = { AWS_ENDPOINT_URL_ECR: ecr.url, HTTP_PROXY: `127.0.0.1:${guarded.port}` };
+      const settings = { maxAttempts: 1, timeoutSeconds: 5, env };
+      const request = {
+        kind: 'private' as const,
+        partition: 'aws' as const,
+        region: 'us-east-1',
+        fips: false,
+        registryIds: [],
+        registries: [],
+      };
+      const error = await getAuthorizationToken(request, settings).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const message = await describeApiFailure(error, {
+        service: ECR,
+        action: 'ecr:GetAuthorizationToken',
+        region: 'us-east-1',
+        fips: false,
+        settings,
+      });
+      expect(message).toContain(`the proxy 127.0.0.1:${guarded.port} refused authentication`);
+      expect(message).not.toContain(PROXY_PASSWORD);
+      expect(ecr.requests).toHaveLength(0);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
