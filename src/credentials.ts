@@ -21,6 +21,12 @@ export interface Credential {
   account?: string;
   region: string;
   role?: string;
+  /** The `registry-profiles` profile whose credentials fetched the token. */
+  profile?: string;
+  /** The registry's host as parsed from the inputs (none for the default registry): matches aliases. */
+  registry?: string;
+  /** For a `registry-aliases` host: the login host of the registry whose token it carries. */
+  aliasOf?: string;
   /** Position in the user's `registries` list, so outputs keep input order. */
   order: number;
 }
@@ -86,6 +92,7 @@ export function credentialsFor(
     expiresAt: expiry(d),
     region: request.region,
     ...(request.role ? { role: request.role } : {}),
+    ...(request.profile ? { profile: request.profile } : {}),
   });
 
   if (request.kind === 'public') {
@@ -133,6 +140,7 @@ export function credentialsFor(
           scheme: named ? ('https' as const) : proxy.scheme,
           kind: 'private' as const,
           account,
+          registry: r.host,
           order: order(r),
         };
       });

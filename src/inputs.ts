@@ -1,8 +1,11 @@
 // Reads every input once into a typed Plan. Pure apart from the `read` and `env` it is given, so the
 // whole bad-input table is unit-testable; every problem is collected and reported together, before
 // any network call or disk write.
+import { type Alias, parseAliases } from './aliases.js';
 import { display, redactUserinfo } from './display.js';
+import { PROFILE_ITEMS } from './profiles.js';
 import { isRegion, type Partition, parseRegistryList, partitionOfRegion, type Registry } from './registry.js';
+import { type ItemInput, resolveItemLines } from './registry-items.js';
 import { planTokenRequests, type TokenRequest } from './token-plan.js';
 
 export type LoginMethod = 'auto' | 'docker' | 'config-file';
@@ -21,6 +24,10 @@ export interface Plan {
   loginMethod: LoginMethod;
   /** Role ARN per registry host (from `registry-roles`). */
   roles: Map<string, string>;
+  /** Named profile per registry host (from `registry-profiles`). */
+  profiles: Map<string, string>;
+  /** `registry-aliases`: more hosts, each logged in with its registry's token. */
+  aliases: Alias[];
 }
 
 export class InputError extends Error {
@@ -37,6 +44,23 @@ const ROLE_ARN =
   /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 
 type Read = (name: string) => string;
+
+const ROLE_ITEMS: ItemInput = {
+  input: 'registry-roles',
+  valueName: 'ROLE_ARN',
+  noun: 'a role',
+  checkValue: (arn) =>
+    ROLE_ARN.test(arn)
+      ? undefined
+      : `${display(arn)} is not an IAM role ARN (arn:aws:iam::123456789012:role/name).`,
+  checkFit: (arn, registry) => {
+    const rolePartition = ROLE_ARN.exec(arn)?.[1];
+    const partition = registry.kind === 'private' ? registry.partition : 'aws';
+    return rolePartition === partition
+      ? undefined
+      : `the role is in partition ${rolePartition} but the registry is in ${partition}.`;
+  },
+};
 
 /** C0 controls and DEL; list inputs may span lines, so they keep \n, \r and \t. */
 function hasControlCharacter(value: string, multiline: boolean): boolean {
@@ -90,8 +114,20 @@ export function parsePlan(read: Read, env: NodeJS.ProcessEnv): Plan {
 
   const region = resolveRegion(text('region'), env, problems);
   const registryType = choice('registry-type', ['private', 'public'] as const, 'private');
-  const registries = parseRegistries(text('registries', true), region, registryType, problems);
-  const roles = parseRoles(text('registry-roles', true), registries, region, problems);
+  const aliasText = text('registry-aliases', true);
+  const registries = parseRegistries(
+    text('registries', true),
+    region,
+    registryType,
+    problems,
+    !aliasText.trim(),
+  );
+  const aliases = parseAliases(aliasText, region, problems);
+  // An alias's registry needs a token even when `registries` does not list it (it is then not logged in).
+  const signed = [...registries];
+  for (const a of aliases) if (!signed.some((r) => r.host === a.target.host)) signed.push(a.target);
+  const roles = resolveItemLines(ROLE_ITEMS, text('registry-roles', true), signed, problems);
+  const profiles = resolveItemLines(PROFILE_ITEMS, text('registry-profiles', true), signed, problems);
 
   const plan: Plan = {
     registries,
@@ -105,11 +141,17 @@ export function parsePlan(read: Read, env: NodeJS.ProcessEnv): Plan {
     isolateConfig: bool('isolate-config', false),
     loginMethod: choice('login-method', ['auto', 'docker', 'config-file'] as const, 'auto'),
     roles,
+    profiles,
+    aliases,
   };
   if (problems.length > 0) throw new InputError(problems);
 
-  plan.requests = planTokenRequests(registries, (r) => roles.get(r.host));
-  if (registries.length === 0 && region) plan.requests.push(defaultRequest(region));
+  plan.requests = planTokenRequests(
+    signed,
+    (r) => roles.get(r.host),
+    (r) => profiles.get(r.host),
+  );
+  if (signed.length === 0 && region) plan.requests.push(defaultRequest(region));
   return plan;
 }
 
@@ -138,6 +180,8 @@ function parseRegistries(
   region: string | undefined,
   type: 'private' | 'public',
   problems: string[],
+  /** Whether an empty list means the default registry (not when `registry-aliases` asks for others). */
+  implicitDefault: boolean,
 ): Registry[] {
   const items = value.split(/[,\r\n]+/).filter((s) => s.trim() !== '');
   if (items.length > LIMITS.items) {
@@ -146,7 +190,7 @@ function parseRegistries(
   }
   if (items.length === 0) {
     if (type === 'public') return parseRegistryList('public.ecr.aws').registries;
-    if (!region) {
+    if (!region && implicitDefault) {
       problems.push(`No region for the default registry: set ${REGION_SOURCES}, or list registries by host.`);
     }
     return [];
@@ -162,53 +206,6 @@ function parseRegistries(
     }
   }
   return parsed.registries;
-}
-
-function parseRoles(
-  value: string,
-  registries: Registry[],
-  region: string | undefined,
-  problems: string[],
-): Map<string, string> {
-  const roles = new Map<string, string>();
-  for (const line of value.split(/\r?\n/)) {
-    const entry = line.trim();
-    if (!entry) continue;
-    // Items never hold '=', role names may (`[\w+=,.@/-]`): split at the first one.
-    const eq = entry.indexOf('=');
-    const item = entry.slice(0, eq).trim();
-    const arn = entry.slice(eq + 1).trim();
-    const where = `Input \`registry-roles\`: ${display(entry)}`;
-    if (eq <= 0 || !arn) {
-      problems.push(`${where} is not ITEM=ROLE_ARN.`);
-      continue;
-    }
-    const match = ROLE_ARN.exec(arn);
-    if (!match) {
-      problems.push(
-        `${where}: ${display(arn)} is not an IAM role ARN (arn:aws:iam::123456789012:role/name).`,
-      );
-      continue;
-    }
-    const parsed = parseRegistryList(item, region);
-    const target = parsed.registries[0];
-    const listed = target && registries.find((r) => r.host === target.host);
-    if (!target || parsed.problems.length > 0 || !listed) {
-      problems.push(`${where}: ${display(item)} does not name a registry listed in \`registries\`.`);
-      continue;
-    }
-    const partition = listed.kind === 'private' ? listed.partition : 'aws';
-    if (match[1] !== partition) {
-      problems.push(`${where}: the role is in partition ${match[1]} but the registry is in ${partition}.`);
-      continue;
-    }
-    if (roles.has(listed.host)) {
-      problems.push(`${where}: ${listed.host} already has a role.`);
-      continue;
-    }
-    roles.set(listed.host, arn);
-  }
-  return roles;
 }
 
 function parseProxy(value: string, problems: string[]): string | undefined {

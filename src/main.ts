@@ -1,4 +1,6 @@
 // The main step: inputs → tokens (all regions at once) → masks → logins → outputs, state, summary.
+
+import { aliasCredentials } from './aliases.js';
 import { type ApiSettings, endpointFor, getAuthorizationToken, type TokenAnswer } from './aws.js';
 import { type Credential, credentialsFor, orderCredentials } from './credentials.js';
 import { describeApiFailure } from './diagnose.js';
@@ -9,6 +11,7 @@ import { createIsolatedConfig } from './isolate.js';
 import { type LoginDeps, loginAll, needsDocker, preflight } from './login.js';
 import { outputsFor } from './outputs.js';
 import { proveCredential } from './probe.js';
+import { checkProfiles, profileResolver } from './profiles.js';
 import type { Registry } from './registry.js';
 import { roleAssumer } from './roles.js';
 import * as runner from './runner.js';
@@ -45,7 +48,14 @@ function apiSettings(plan: Plan, env: NodeJS.ProcessEnv): ApiSettings {
   // Roles are assumed with the step's own credentials: the STS client gets settings without roles.
   if (plan.roles.size > 0)
     settings.credentialsFor = roleAssumer(() => ({ ...settings, credentialsFor: undefined }));
+  if (plan.profiles.size > 0)
+    settings.profileCredentials = profileResolver(() => settings, plan.region ?? 'us-east-1');
   return settings;
+}
+
+/** How a row names the credentials that fetched its token. */
+function signer(x: { role?: string; profile?: string }): string {
+  return [x.profile && `profile ${x.profile}`, x.role && `role ${x.role}`].filter(Boolean).join(', ');
 }
 
 async function tokenFailure(request: TokenRequest, error: unknown, settings: ApiSettings): Promise<Failed[]> {
@@ -57,7 +67,7 @@ async function tokenFailure(request: TokenRequest, error: unknown, settings: Api
     settings,
     ...(request.role ? { role: request.role } : {}),
   });
-  const how = request.role ? `role ${request.role}` : '';
+  const how = signer(request);
   if (request.registries.length === 0) {
     return [{ host: `default registry in ${request.region}`, region: request.region, how, error: cause }];
   }
@@ -84,13 +94,18 @@ async function fetchCredentials(plan: Plan, deps: MainDeps, failed: Failed[]): P
       }
     }),
   );
-  return orderCredentials(results.flat());
+  // An alias's registry is logged in only when `registries` lists it too.
+  const listed = new Set(plan.registries.map((r) => r.host));
+  const all = results.flat();
+  const own = all.filter((c) => c.registry === undefined || listed.has(c.registry));
+  return orderCredentials([...own, ...aliasCredentials(all, plan.aliases, plan.registries.length)]);
 }
 
 function row(cred: Credential, via: Via | undefined, error?: string): SummaryRow {
   const how = [
     via === 'docker' ? 'docker CLI' : via === 'file' ? 'config file' : '',
-    cred.role && `role ${cred.role}`,
+    cred.aliasOf && `alias of ${cred.aliasOf}`,
+    signer(cred),
   ]
     .filter(Boolean)
     .join(', ');
@@ -124,8 +139,14 @@ async function mainSteps(deps: MainDeps): Promise<void> {
     runner.setFailed((error as Error).message);
     return;
   }
+  const badProfile = await checkProfiles(plan.profiles.values(), deps.env);
+  if (badProfile) {
+    runner.setFailed(badProfile);
+    return;
+  }
   const userDir = configDir(deps.env);
-  const plannedHosts = plan.registries.length > 0 ? plan.registries.map((r) => r.host) : [''];
+  const planned = [...plan.registries.map((r) => r.host), ...plan.aliases.map((a) => a.host)];
+  const plannedHosts = planned.length > 0 ? planned : [''];
   let problem: string | undefined;
   try {
     const config = await readConfig(userDir);
@@ -143,7 +164,7 @@ async function mainSteps(deps: MainDeps): Promise<void> {
   for (const r of plan.requests) {
     const what = r.kind === 'public' ? 'ECR Public' : r.registryIds.join(', ') || 'the default registry';
     runner.debug(
-      `GetAuthorizationToken in ${r.region}${r.kind === 'private' && r.fips ? ' (FIPS)' : ''} for ${what}${r.role ? ` as ${r.role}` : ''}`,
+      `GetAuthorizationToken in ${r.region}${r.kind === 'private' && r.fips ? ' (FIPS)' : ''} for ${what}${signer(r) ? ` with ${signer(r)}` : ''}`,
     );
   }
   const failed: Failed[] = [];

@@ -10,6 +10,8 @@ export interface PrivateTokenRequest {
   region: string;
   fips: boolean;
   role?: string;
+  /** `registry-profiles`: the named profile whose credentials sign the call (and assume `role`). */
+  profile?: string;
   registryIds: string[];
   registries: PrivateRegistry[];
 }
@@ -18,43 +20,46 @@ export interface PublicTokenRequest {
   kind: 'public';
   region: 'us-east-1';
   role?: string;
+  profile?: string;
   registries: PublicRegistry[];
 }
 
 export type TokenRequest = PrivateTokenRequest | PublicTokenRequest;
 
 /**
- * One private request per (partition, region, fips, role), split into chunks of at most
- * MAX_REGISTRY_IDS accounts; one public request per role (ECR Public's token covers every public
- * host). Dual-stack is not in the key: one token serves both hosts of a region. Requests come in
- * first-seen order. An empty role from `roleOf` counts as no role.
+ * One private request per (credentials, partition, region, fips), the credentials being the profile
+ * and role, split into chunks of at most MAX_REGISTRY_IDS accounts; one public request per credentials
+ * (ECR Public's token covers every public host). Dual-stack is not in the key: one token serves both
+ * hosts of a region. Requests come in first-seen order. An empty role or profile counts as none.
  */
 export function planTokenRequests(
   registries: readonly Registry[],
   roleOf?: (r: Registry) => string | undefined,
+  profileOf?: (r: Registry) => string | undefined,
 ): TokenRequest[] {
   const requests = new Map<string, TokenRequest>();
   for (const r of registries) {
     const role = roleOf?.(r) || undefined;
-    const withRole = role === undefined ? {} : { role };
+    const profile = profileOf?.(r) || undefined;
+    const signer = { ...(role === undefined ? {} : { role }), ...(profile === undefined ? {} : { profile }) };
     if (r.kind === 'public') {
-      const key = JSON.stringify(['public', role]);
+      const key = JSON.stringify(['public', role, profile]);
       const request = requests.get(key) ?? {
         kind: 'public',
         region: 'us-east-1',
-        ...withRole,
+        ...signer,
         registries: [],
       };
       if (request.kind === 'public') request.registries.push(r);
       requests.set(key, request);
     } else {
-      const key = JSON.stringify([r.partition, r.region, r.fips, role]);
+      const key = JSON.stringify([r.partition, r.region, r.fips, role, profile]);
       const request = requests.get(key) ?? {
         kind: 'private',
         partition: r.partition,
         region: r.region,
         fips: r.fips,
-        ...withRole,
+        ...signer,
         registryIds: [],
         registries: [],
       };

@@ -120,6 +120,7 @@ describe('credentialsFor', () => {
         kind: 'private',
         account: A,
         region: 'us-east-1',
+        registry: `${A}.dkr.ecr.us-east-1.amazonaws.com`,
         order: 0,
       },
       {
@@ -131,6 +132,7 @@ describe('credentialsFor', () => {
         kind: 'private',
         account: B,
         region: 'us-east-1',
+        registry: `${B}.dkr.ecr.us-east-1.amazonaws.com`,
         order: 1,
       },
       {
@@ -142,6 +144,7 @@ describe('credentialsFor', () => {
         kind: 'private',
         account: C,
         region: 'us-east-1',
+        registry: `${C}.dkr.ecr.us-east-1.amazonaws.com`,
         order: 2,
       },
     ]);
