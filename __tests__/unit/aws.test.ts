@@ -150,7 +150,9 @@ describe('clientConfig', () => {
     const profileCredentials = vi.fn(() => provider);
     const credentialsFor = vi.fn(() => provider);
     const withProfiles: ApiSettings = { ...settings, profileCredentials };
-    expect(clientConfig('ecr', 'eu-west-1', false, withProfiles, undefined, 'ci-b').credentials).toBe(provider);
+    expect(clientConfig('ecr', 'eu-west-1', false, withProfiles, undefined, 'ci-b').credentials).toBe(
+      provider,
+    );
     expect(profileCredentials).toHaveBeenCalledWith('ci-b');
     expect('credentials' in clientConfig('ecr', 'eu-west-1', false, withProfiles)).toBe(false);
     // profile + role: the role is assumed (with the profile's credentials, inside credentialsFor)
