@@ -7,6 +7,7 @@ import { type ApiSettings, endpointFor, type Service } from './aws.js';
 import { redactUserinfo } from './display.js';
 import { callerIdentity, principalName, roleArnOfSession } from './identity.js';
 import { finish, hostPort, oneLine, proxyNote, proxyUrl, sentence } from './message.js';
+import { ProfileError } from './profiles.js';
 import { proxyFor } from './proxy.js';
 import { AssumeRoleError } from './roles.js';
 
@@ -168,6 +169,7 @@ function isNetworkError(e: AwsErrorShape): boolean {
 }
 
 async function diagnose(error: unknown, ctx: ApiFailureContext): Promise<string> {
+  if (error instanceof ProfileError) return profileFailure(error, ctx);
   if (isAssumeRoleError(error)) return assumeRoleFailure(error, ctx);
   const e = error as AwsErrorShape;
   const code = errorCode(error);
@@ -432,6 +434,20 @@ function credentialFiles(env: Env): string {
     ],
   ] as const;
   return files.map(([label, path]) => `${label}: ${existsSync(path) ? 'present' : 'not found'}`).join(', ');
+}
+
+/** A registry-profiles profile gave no credentials: the SDK's reason, and where the profile lives. */
+function profileFailure(error: ProfileError, ctx: ApiFailureContext): string {
+  const cause = error.cause as AwsErrorShape;
+  const env = ctx.settings.env;
+  const files = `${env.AWS_CONFIG_FILE || '~/.aws/config'} or ${env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials'}`;
+  return (
+    `${head(ctx)}: ${errorCode(error.cause)}: profile ${error.profile} (registry-profiles) gave no credentials, ` +
+    `so no token was fetched. The SDK said: ${sentence(oneLine(cause?.message ?? String(error.cause)))} ` +
+    `Fix: check profile ${error.profile} in ${files}: its keys, or its role_arn with source_profile, ` +
+    'web_identity_token_file, sso_session or credential_process, and the step that wrote it ' +
+    '(configure-aws-credentials with `aws-profile`).'
+  );
 }
 
 function missingCredentials(ctx: ApiFailureContext, code: string, message: string): string {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApiSettings } from '../../src/aws.js';
+import { describeApiFailure } from '../../src/diagnose.js';
 import {
   checkProfiles,
   ProfileError,
@@ -109,5 +110,21 @@ describe('profileResolver', () => {
     expect(error).toBeInstanceOf(ProfileError);
     expect((error as ProfileError).profile).toBe('broken');
     expect((error as Error).message).toMatch(/^the credentials of profile broken could not be resolved: /);
+  });
+
+  it('a failed profile gets a diagnosis naming the profile, the SDK’s reason and the files', async () => {
+    const error = await profileResolver(settings, 'us-east-1')('broken')().catch((e: unknown) => e);
+    const message = await describeApiFailure(error, {
+      action: 'ecr:GetAuthorizationToken',
+      endpoint: 'https://api.ecr.eu-west-1.amazonaws.com',
+      region: 'eu-west-1',
+      settings: settings(),
+    });
+    expect(message).toMatch(
+      /^ecr:GetAuthorizationToken failed in eu-west-1 \(https:\/\/api\.ecr\.eu-west-1\.amazonaws\.com\): CredentialsProviderError: profile broken \(registry-profiles\) gave no credentials, so no token was fetched\. The SDK said: Could not resolve credentials using profile: \[broken\]/,
+    );
+    expect(message).toContain(
+      `Fix: check profile broken in ${env.AWS_CONFIG_FILE} or ${env.AWS_SHARED_CREDENTIALS_FILE}`,
+    );
   });
 });
