@@ -445,8 +445,7 @@ function profileFailure(error: ProfileError, ctx: ApiFailureContext): string {
     `${head(ctx)}: ${errorCode(error.cause)}: profile ${error.profile} (registry-profiles) gave no credentials, ` +
     `so no token was fetched. The SDK said: ${sentence(oneLine(cause?.message ?? String(error.cause)))} ` +
     `Fix: check profile ${error.profile} in ${files}: its keys, or its role_arn with source_profile, ` +
-    'web_identity_token_file, sso_session or credential_process, and the step that wrote it ' +
-    '(configure-aws-credentials with `aws-profile`).'
+    'web_identity_token_file, sso_session or credential_process, and the step that wrote it.'
   );
 }
 

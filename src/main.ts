@@ -1,5 +1,4 @@
 // The main step: inputs → tokens (all regions at once) → masks → logins → outputs, state, summary.
-
 import { aliasCredentials } from './aliases.js';
 import { type ApiSettings, endpointFor, getAuthorizationToken, type TokenAnswer } from './aws.js';
 import { type Credential, credentialsFor, orderCredentials } from './credentials.js';
@@ -45,7 +44,8 @@ function apiSettings(plan: Plan, env: NodeJS.ProcessEnv): ApiSettings {
     env,
     ...(plan.httpProxy ? { httpProxy: plan.httpProxy } : {}),
   };
-  // Roles are assumed with the step's own credentials: the STS client gets settings without roles.
+  // Roles are assumed with the step's own credentials (or a profile's): the STS client gets settings
+  // without roles.
   if (plan.roles.size > 0)
     settings.credentialsFor = roleAssumer(() => ({ ...settings, credentialsFor: undefined }));
   if (plan.profiles.size > 0)
