@@ -1,23 +1,16 @@
 // `registry-aliases`: lines ALIAS=REGISTRY. Docker matches credentials by the host it talks to, so a
 // registry reached under the team's own name (a CNAME with its own certificate, a pull-through proxy)
 // needs its token stored under that name too. Pure.
-import type { Credential } from './credentials.js';
+import { LOOPBACK } from './credentials.js';
 import { display, redactUserinfo } from './display.js';
-import { type PrivateRegistry, parseRegistryItem } from './registry.js';
-
-export interface Alias {
-  /** Lower-case host[:port]: the docker config key. */
-  host: string;
-  /** The registry whose token it carries. */
-  target: PrivateRegistry;
-}
+import { parseRegistryItem, type Registry } from './registry.js';
+import type { Alias, DockerCredential } from './types.js';
 
 const INPUT = 'Input `registry-aliases`';
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 // What an ECR host looks like: such an alias gets the `registries` grammar's own verdict.
 const ECR_LOOKALIKE = /dkr[.-]ecr|ecr-public|public\.ecr\.aws|amazonaws|on\.aws$/;
-const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost)(:\d+)?$/;
 
 /** Why `alias` is not a plain host[:port], or undefined. */
 function aliasProblem(alias: string): string | undefined {
@@ -91,14 +84,24 @@ export function parseAliases(text: string, region: string | undefined, problems:
  * over https (http only when both are loopback stand-ins). Ordered after every listed registry.
  */
 export function aliasCredentials(
-  creds: readonly Credential[],
+  creds: readonly DockerCredential[],
   aliases: readonly Alias[],
   firstOrder: number,
-): Credential[] {
+): DockerCredential[] {
   return aliases.flatMap((a, i) => {
     const cred = creds.find((c) => c.registry === a.target.host);
     if (!cred) return [];
     const scheme = cred.scheme === 'http' && LOOPBACK.test(a.host) ? 'http' : 'https';
     return [{ ...cred, host: a.host, scheme, aliasOf: cred.host, order: firstOrder + i }];
   });
+}
+
+/**
+ * The registries a token is fetched for: those listed, then each alias's registry that `registries`
+ * does not list (its token serves the alias only; the registry itself is not logged in).
+ */
+export function tokenRegistries(registries: readonly Registry[], aliases: readonly Alias[]): Registry[] {
+  const all = [...registries];
+  for (const a of aliases) if (!all.some((r) => r.host === a.target.host)) all.push(a.target);
+  return all;
 }

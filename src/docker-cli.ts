@@ -3,6 +3,7 @@
 // CLI's boilerplate before it reaches a message.
 import { getExecOutput } from '@actions/exec';
 import { which } from '@actions/io';
+import { backoff, REFUSED, type RetryPolicy, retry } from './retry.js';
 
 export type Exec = typeof getExecOutput;
 
@@ -37,9 +38,9 @@ export function cleanDockerOutput(text: string): string {
     .join(' ');
 }
 
-/** A failure worth retrying: the registry was not reached or the connection broke, never a 401/403. */
+/** A failure worth retrying: the registry was not reached or the connection broke, never a refusal. */
 export function isTransientDockerError(message: string): boolean {
-  if (/\b(401|403)\b|unauthorized|denied|forbidden/i.test(message)) return false;
+  if (REFUSED.test(message)) return false;
   return /dial tcp|connection refused|connection reset|i\/o timeout|no such host|TLS handshake timeout|EOF|timeout|temporary failure|server misbehaving|502|503|504/i.test(
     message,
   );
@@ -50,34 +51,26 @@ export interface DockerResult {
   message: string;
 }
 
-export interface RetryPolicy {
-  attempts: number;
-  delayMs: (attempt: number) => number;
-}
+export const DOCKER_RETRY: RetryPolicy = backoff(3);
 
-export const DOCKER_RETRY: RetryPolicy = { attempts: 3, delayMs: (n) => 500 * 2 ** (n - 1) };
-
-export async function dockerLogin(
+export function dockerLogin(
   host: string,
   username: string,
   password: string,
   env: NodeJS.ProcessEnv,
-  retry: RetryPolicy = DOCKER_RETRY,
+  policy: RetryPolicy = DOCKER_RETRY,
   exec: Exec = getExecOutput,
 ): Promise<DockerResult> {
-  let last: DockerResult = { ok: false, message: '' };
-  for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+  const attempt = async (): Promise<DockerResult> => {
     const out = await exec(await docker(), ['login', '--username', username, '--password-stdin', host], {
       input: Buffer.from(password),
       silent: true,
       ignoreReturnCode: true,
       env: env as Record<string, string>,
     });
-    last = { ok: out.exitCode === 0, message: cleanDockerOutput(`${out.stderr}\n${out.stdout}`) };
-    if (last.ok || !isTransientDockerError(last.message) || attempt === retry.attempts) break;
-    await new Promise((r) => setTimeout(r, retry.delayMs(attempt)));
-  }
-  return last;
+    return { ok: out.exitCode === 0, message: cleanDockerOutput(`${out.stderr}\n${out.stdout}`) };
+  };
+  return retry(policy, attempt, (result) => !result.ok && isTransientDockerError(result.message));
 }
 
 export async function dockerLogout(

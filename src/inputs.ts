@@ -1,34 +1,12 @@
-// Reads every input once into a typed Plan. Pure apart from the `read` and `env` it is given, so the
+// Reads every input once into typed Settings. Pure apart from the `read` and `env` it is given, so the
 // whole bad-input table is unit-testable; every problem is collected and reported together, before
 // any network call or disk write.
-import { type Alias, parseAliases } from './aliases.js';
+import { parseAliases, tokenRegistries } from './aliases.js';
 import { display, redactUserinfo } from './display.js';
 import { PROFILE_ITEMS } from './profiles.js';
-import { isRegion, type Partition, parseRegistryList, partitionOfRegion, type Registry } from './registry.js';
+import { isRegion, PARTITIONS, parseRegistryList, type Registry } from './registry.js';
 import { type ItemInput, resolveItemLines } from './registry-items.js';
-import { planTokenRequests, type TokenRequest } from './token-plan.js';
-
-export type LoginMethod = 'auto' | 'docker' | 'config-file';
-
-export interface Plan {
-  registries: Registry[];
-  /** Token requests; a private request with no registries is the caller's own default registry. */
-  requests: TokenRequest[];
-  region?: string;
-  maskPassword: boolean;
-  skipLogout: boolean;
-  httpProxy?: string;
-  maxAttempts: number;
-  apiTimeoutSeconds: number;
-  isolateConfig: boolean;
-  loginMethod: LoginMethod;
-  /** Role ARN per registry host (from `registry-roles`). */
-  roles: Map<string, string>;
-  /** Named profile per registry host (from `registry-profiles`). */
-  profiles: Map<string, string>;
-  /** `registry-aliases`: more hosts, each logged in with its registry's token. */
-  aliases: Alias[];
-}
+import type { Settings } from './types.js';
 
 export class InputError extends Error {
   constructor(readonly problems: string[]) {
@@ -40,8 +18,7 @@ export class InputError extends Error {
 export const LIMITS = { valueLength: 32_768, items: 100, maxAttempts: 10, apiTimeoutSeconds: 300 } as const;
 
 const REGION_SOURCES = 'the `region` input, AWS_REGION or AWS_DEFAULT_REGION';
-const ROLE_ARN =
-  /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+const ROLE_ARN = new RegExp(`^arn:(${PARTITIONS.join('|')}):iam::(\\d{12}):role\\/[\\w+=,.@/-]{1,512}$`);
 
 type Read = (name: string) => string;
 
@@ -72,7 +49,7 @@ function hasControlCharacter(value: string, multiline: boolean): boolean {
   return false;
 }
 
-export function parsePlan(read: Read, env: NodeJS.ProcessEnv): Plan {
+export function parseSettings(read: Read, env: NodeJS.ProcessEnv): Settings {
   const problems: string[] = [];
   const text = (name: string, multiline = false): string => {
     const value = read(name);
@@ -123,16 +100,13 @@ export function parsePlan(read: Read, env: NodeJS.ProcessEnv): Plan {
     !aliasText.trim(),
   );
   const aliases = parseAliases(aliasText, region, problems);
-  // An alias's registry needs a token even when `registries` does not list it (it is then not logged in).
-  const signed = [...registries];
-  for (const a of aliases) if (!signed.some((r) => r.host === a.target.host)) signed.push(a.target);
+  const signed = tokenRegistries(registries, aliases);
   const roles = resolveItemLines(ROLE_ITEMS, text('registry-roles', true), signed, problems);
   const profiles = resolveItemLines(PROFILE_ITEMS, text('registry-profiles', true), signed, problems);
 
-  const plan: Plan = {
+  const settings: Settings = {
     registries,
-    requests: [],
-    region,
+    ...(region ? { region } : {}),
     maskPassword: bool('mask-password', true),
     skipLogout: bool('skip-logout', false),
     httpProxy: parseProxy(text('http-proxy'), problems),
@@ -145,19 +119,7 @@ export function parsePlan(read: Read, env: NodeJS.ProcessEnv): Plan {
     aliases,
   };
   if (problems.length > 0) throw new InputError(problems);
-
-  plan.requests = planTokenRequests(
-    signed,
-    (r) => roles.get(r.host),
-    (r) => profiles.get(r.host),
-  );
-  if (signed.length === 0 && region) plan.requests.push(defaultRequest(region));
-  return plan;
-}
-
-function defaultRequest(region: string): TokenRequest {
-  const partition: Partition = partitionOfRegion(region);
-  return { kind: 'private', partition, region, fips: false, registryIds: [], registries: [] };
+  return settings;
 }
 
 function resolveRegion(input: string, env: NodeJS.ProcessEnv, problems: string[]): string | undefined {

@@ -2,10 +2,11 @@
 // credentials files, resolved by the SDK itself (static keys, role_arn + source_profile, web identity,
 // SSO, credential_process, `aws login` sessions). The SDK's loaders are imported only when a profile is
 // used, so runs without one never pay for them.
-import { type ApiSettings, type CredentialProvider, clientConfig } from './aws.js';
+import { STS } from './aws-env.js';
 import { display } from './display.js';
 import type { ItemInput } from './registry-items.js';
 import * as runner from './runner.js';
+import { type ApiSettings, type CredentialProvider, clientConfig } from './token-api.js';
 
 // The names the SDK's ini parser accepts in a `[profile NAME]` section header.
 const PROFILE_NAME = /^[\w\-@+.%:/]{1,128}$/;
@@ -28,6 +29,11 @@ function files(env: NodeJS.ProcessEnv) {
   };
 }
 
+/** How a message names the shared files: the variables' paths, else the SDK's defaults. */
+export function profileFiles(env: NodeJS.ProcessEnv): string {
+  return `${env.AWS_CONFIG_FILE || '~/.aws/config'} or ${env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials'}`;
+}
+
 /** The profile names in the shared files, as the SDK parses them (sso-session and services sections are not profiles). */
 export async function profileNames(env: NodeJS.ProcessEnv): Promise<string[]> {
   const { loadSharedConfigFiles } = await import('@smithy/core/config');
@@ -46,15 +52,11 @@ export function unknownProfilesMessage(
 ): string | undefined {
   const missing = [...new Set(wanted)].filter((p) => !found.includes(p));
   if (missing.length === 0) return undefined;
-  const where = [
-    env.AWS_CONFIG_FILE || '~/.aws/config',
-    env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials',
-  ];
   const listed = found.length > 0 ? found.map((n) => display(n)).join(', ') : 'none';
   const names = missing.map((n) => display(n)).join(', ');
   return (
     `Input \`registry-profiles\`: ${missing.length === 1 ? 'profile' : 'profiles'} ${names} not found in ` +
-    `${where.join(' or ')} (profiles found: ${listed}).`
+    `${profileFiles(env)} (profiles found: ${listed}).`
   );
 }
 
@@ -72,19 +74,15 @@ export async function checkProfiles(
  * SDK's own STS calls (role_arn, web identity) go through our proxy agent and timeouts; `region` is
  * theirs unless the profile names one.
  */
-export function profileResolver(
-  settings: () => ApiSettings,
-  region: string,
-): (profile: string) => CredentialProvider {
+export function profileResolver(base: ApiSettings, region: string): (profile: string) => CredentialProvider {
   const cache = new Map<string, ReturnType<CredentialProvider>>();
   const resolve = async (profile: string) => {
     const { fromIni } = await import('@aws-sdk/credential-provider-ini');
-    const s = settings();
-    const { requestHandler } = clientConfig('sts', region, false, s);
+    const { requestHandler } = await clientConfig(STS, region, false, base);
     try {
       const c = await fromIni({
         profile,
-        ...files(s.env),
+        ...files(base.env),
         ignoreCache: true,
         parentClientConfig: { region, requestHandler },
       })();

@@ -1,5 +1,13 @@
-// Groups parsed registries into GetAuthorizationToken calls. Pure.
-import type { Partition, PrivateRegistry, PublicRegistry, Registry } from './registry.js';
+// Plans the GetAuthorizationToken calls: registries grouped per call, or the caller's default registry. Pure.
+import { tokenRegistries } from './aliases.js';
+import {
+  type Partition,
+  type PrivateRegistry,
+  type PublicRegistry,
+  partitionOfRegion,
+  type Registry,
+} from './registry.js';
+import type { Settings } from './types.js';
 
 /** The API's limit on `registryIds` per call. */
 export const MAX_REGISTRY_IDS = 10;
@@ -16,7 +24,7 @@ export interface PrivateTokenRequest {
   registries: PrivateRegistry[];
 }
 
-export interface PublicTokenRequest {
+interface PublicTokenRequest {
   kind: 'public';
   region: 'us-east-1';
   role?: string;
@@ -25,6 +33,30 @@ export interface PublicTokenRequest {
 }
 
 export type TokenRequest = PrivateTokenRequest | PublicTokenRequest;
+
+/**
+ * The token requests for these settings, each registry with its role and profile, an alias's registry
+ * included; with no registry at all, one request for the caller's own default registry in the region (a
+ * private request with no registries).
+ */
+export function planTokens(settings: Settings): TokenRequest[] {
+  const { roles, profiles, region } = settings;
+  const registries = tokenRegistries(settings.registries, settings.aliases);
+  if (registries.length === 0 && region) {
+    const partition = partitionOfRegion(region);
+    return [{ kind: 'private', partition, region, fips: false, registryIds: [], registries: [] }];
+  }
+  return planTokenRequests(
+    registries,
+    (r) => roles.get(r.host),
+    (r) => profiles.get(r.host),
+  );
+}
+
+/** How a message names the credentials that sign a request (or fetched a credential): profile, role. */
+export function signedWith(x: { role?: string; profile?: string }): string {
+  return [x.profile && `profile ${x.profile}`, x.role && `role ${x.role}`].filter(Boolean).join(', ');
+}
 
 /**
  * One private request per (credentials, partition, region, fips), the credentials being the profile

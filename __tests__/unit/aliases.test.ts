@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Alias, aliasCredentials } from '../../src/aliases.js';
-import type { Credential } from '../../src/credentials.js';
+import { aliasCredentials } from '../../src/aliases.js';
 import { type PrivateRegistry, parseRegistryItem } from '../../src/registry.js';
+import type { Alias, DockerCredential } from '../../src/types.js';
 
 const target = (item: string): PrivateRegistry => {
   const r = parseRegistryItem(item, 'us-east-1');
@@ -11,11 +11,12 @@ const target = (item: string): PrivateRegistry => {
 const A = target('111111111111');
 const B = target('222222222222.dkr.ecr.eu-west-1.amazonaws.com');
 
-const cred = (registry: PrivateRegistry, host: string, scheme: 'http' | 'https'): Credential => ({
+const cred = (registry: PrivateRegistry, host: string, scheme: 'http' | 'https'): DockerCredential => ({
   host,
   scheme,
   username: 'AWS',
   password: `pw-${registry.account}`,
+  auth: Buffer.from(`AWS:pw-${registry.account}`).toString('base64'),
   expiresAt: new Date('2030-01-01T00:00:00Z'),
   kind: 'private',
   account: registry.account,
@@ -44,6 +45,8 @@ describe('aliasCredentials', () => {
   });
 
   it('an alias whose registry got no token gets none (the registry’s failure is reported)', () => {
-    expect(aliasCredentials([creds[0] as Credential], [{ host: 'x.example.com', target: B }], 1)).toEqual([]);
+    expect(
+      aliasCredentials([creds[0] as DockerCredential], [{ host: 'x.example.com', target: B }], 1),
+    ).toEqual([]);
   });
 });

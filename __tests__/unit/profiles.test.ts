@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ApiSettings } from '../../src/aws.js';
+import { ECR } from '../../src/aws-env.js';
 import { describeApiFailure } from '../../src/diagnose.js';
 import {
   checkProfiles,
@@ -13,6 +13,7 @@ import {
   profileResolver,
   unknownProfilesMessage,
 } from '../../src/profiles.js';
+import type { ApiSettings } from '../../src/token-api.js';
 import { captureStdout } from '../support/stdout.js';
 
 let dir: string;
@@ -96,7 +97,7 @@ describe('profileResolver', () => {
 
   it('resolves static keys through the SDK, once per profile, masking the secret first', async () => {
     const out = captureStdout();
-    const resolve = profileResolver(settings, 'us-east-1');
+    const resolve = profileResolver(settings(), 'us-east-1');
     const [a, b] = await Promise.all([resolve('keys')(), resolve('keys')()]);
     expect(a).toMatchObject({ accessKeyId: 'AKIAPROFILEKEY000001', secretAccessKey: SECRET });
     expect(b).toBe(a);
@@ -106,19 +107,21 @@ describe('profileResolver', () => {
   });
 
   it('a profile without credentials fails with a ProfileError naming it', async () => {
-    const error = await profileResolver(settings, 'us-east-1')('broken')().catch((e: unknown) => e);
+    const error = await profileResolver(settings(), 'us-east-1')('broken')().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProfileError);
     expect((error as ProfileError).profile).toBe('broken');
     expect((error as Error).message).toMatch(/^the credentials of profile broken could not be resolved: /);
   });
 
   it('a failed profile gets a diagnosis naming the profile, the SDK’s reason and the files', async () => {
-    const error = await profileResolver(settings, 'us-east-1')('broken')().catch((e: unknown) => e);
+    const error = await profileResolver(settings(), 'us-east-1')('broken')().catch((e: unknown) => e);
     const message = await describeApiFailure(error, {
+      service: ECR,
       action: 'ecr:GetAuthorizationToken',
-      endpoint: 'https://api.ecr.eu-west-1.amazonaws.com',
       region: 'eu-west-1',
+      fips: false,
       settings: settings(),
+      profile: 'broken',
     });
     expect(message).toMatch(
       /^ecr:GetAuthorizationToken failed in eu-west-1 \(https:\/\/api\.ecr\.eu-west-1\.amazonaws\.com\): CredentialsProviderError: profile broken \(registry-profiles\) gave no credentials, so no token was fetched\. The SDK said: Could not resolve credentials using profile: \[broken\]/,

@@ -1,7 +1,9 @@
 // The per-registry inputs (registry-roles by account, registry-profiles, registry-aliases) through
-// parsePlan: which registry gets which value, precedence, how token calls are grouped, every rejection.
+// parseSettings and planTokens: which registry gets which value, precedence, how token calls are grouped, every rejection.
 import { describe, expect, it } from 'vitest';
-import { InputError, type Plan, parsePlan } from '../../src/inputs.js';
+import { InputError, parseSettings } from '../../src/inputs.js';
+import { planTokens } from '../../src/token-plan.js';
+import type { Settings } from '../../src/types.js';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -9,8 +11,8 @@ const host = (account: string, region: string) => `${account}.dkr.ecr.${region}.
 const ROLE_B = `arn:aws:iam::${B}:role/ecr-push`;
 const ROLE_B2 = `arn:aws:iam::${B}:role/ecr-other`;
 
-function parse(inputs: Record<string, string>): Plan {
-  return parsePlan((name) => inputs[name] ?? '', { AWS_REGION: 'us-east-1' });
+function parse(inputs: Record<string, string>): Settings {
+  return parseSettings((name) => inputs[name] ?? '', { AWS_REGION: 'us-east-1' });
 }
 
 function problems(inputs: Record<string, string>): string[] {
@@ -20,16 +22,16 @@ function problems(inputs: Record<string, string>): string[] {
     expect(e).toBeInstanceOf(InputError);
     return (e as InputError).problems;
   }
-  throw new Error('parsePlan accepted the inputs');
+  throw new Error('parseSettings accepted the inputs');
 }
 
 /** [region, role, profile, registryIds] per token call. */
-const calls = (plan: Plan) =>
-  plan.requests.map((r) => [r.region, r.role, r.profile, r.kind === 'private' ? r.registryIds : []]);
+const calls = (settings: Settings) =>
+  planTokens(settings).map((r) => [r.region, r.role, r.profile, r.kind === 'private' ? r.registryIds : []]);
 
 describe('registry-roles: an account ID means every listed registry of that account', () => {
   it('applies to the account in every region and partition it is listed in', () => {
-    const plan = parse({
+    const settings = parse({
       registries: [
         A,
         host(B, 'eu-west-1'),
@@ -38,12 +40,12 @@ describe('registry-roles: an account ID means every listed registry of that acco
       ].join('\n'),
       'registry-roles': `${B}=${ROLE_B}\n${B}.dkr.ecr.cn-north-1.amazonaws.com.cn=arn:aws-cn:iam::${B}:role/cn`,
     });
-    expect([...plan.roles]).toEqual([
+    expect([...settings.roles]).toEqual([
       [host(B, 'eu-west-1'), ROLE_B],
       [host(B, 'us-east-1'), ROLE_B],
       [`${B}.dkr.ecr.cn-north-1.amazonaws.com.cn`, `arn:aws-cn:iam::${B}:role/cn`],
     ]);
-    expect(calls(plan)).toEqual([
+    expect(calls(settings)).toEqual([
       ['us-east-1', undefined, undefined, [A]],
       ['eu-west-1', ROLE_B, undefined, [B]],
       ['us-east-1', ROLE_B, undefined, [B]],
@@ -56,11 +58,11 @@ describe('registry-roles: an account ID means every listed registry of that acco
       [`${B}=${ROLE_B}`, `https://${host(B, 'eu-west-1')}/app:1=${ROLE_B2}`],
       [`https://${host(B, 'eu-west-1')}/app:1=${ROLE_B2}`, `${B}=${ROLE_B}`],
     ]) {
-      const plan = parse({
+      const settings = parse({
         registries: `${host(B, 'eu-west-1')}, ${host(B, 'us-east-1')}`,
         'registry-roles': lines.join('\n'),
       });
-      expect([...plan.roles]).toEqual([
+      expect([...settings.roles]).toEqual([
         [host(B, 'eu-west-1'), ROLE_B2],
         [host(B, 'us-east-1'), ROLE_B],
       ]);
@@ -92,17 +94,17 @@ describe('registry-roles: an account ID means every listed registry of that acco
 
 describe('registry-profiles', () => {
   it('maps items to profiles with the same rules, and groups token calls per (profile + role, region)', () => {
-    const plan = parse({
+    const settings = parse({
       registries: [A, host(B, 'eu-west-1'), host(B, 'us-east-1'), host(A, 'eu-west-1')].join(','),
       'registry-profiles': `${B}=ci-b\n${host(B, 'us-east-1')} = ci-b-east\n ${host(A, 'eu-west-1')}=ci-a`,
       'registry-roles': `${host(B, 'eu-west-1')}=${ROLE_B}`,
     });
-    expect([...plan.profiles]).toEqual([
+    expect([...settings.profiles]).toEqual([
       [host(B, 'eu-west-1'), 'ci-b'],
       [host(B, 'us-east-1'), 'ci-b-east'],
       [host(A, 'eu-west-1'), 'ci-a'],
     ]);
-    expect(calls(plan)).toEqual([
+    expect(calls(settings)).toEqual([
       ['us-east-1', undefined, undefined, [A]],
       ['eu-west-1', ROLE_B, 'ci-b', [B]],
       ['us-east-1', undefined, 'ci-b-east', [B]],
@@ -111,8 +113,8 @@ describe('registry-profiles', () => {
   });
 
   it('registries sharing a profile, region and partition share one call', () => {
-    const plan = parse({ registries: `${A}, ${B}`, 'registry-profiles': `${A}=shared\n${B}=shared` });
-    expect(calls(plan)).toEqual([['us-east-1', undefined, 'shared', [A, B]]]);
+    const settings = parse({ registries: `${A}, ${B}`, 'registry-profiles': `${A}=shared\n${B}=shared` });
+    expect(calls(settings)).toEqual([['us-east-1', undefined, 'shared', [A, B]]]);
   });
 
   it('accepts the names the SDK accepts in a section header', () => {
@@ -150,30 +152,30 @@ describe('registry-profiles', () => {
 
 describe('registry-aliases', () => {
   it('adds each alias with its registry; the registry is logged in only when listed', () => {
-    const plan = parse({
+    const settings = parse({
       registries: A,
       'registry-aliases': `ecr.example.com=${A}\nmirror.example.com:5000 = ${host(B, 'eu-west-1')}/app:1`,
     });
-    expect(plan.aliases.map((a) => [a.host, a.target.host])).toEqual([
+    expect(settings.aliases.map((a) => [a.host, a.target.host])).toEqual([
       ['ecr.example.com', host(A, 'us-east-1')],
       ['mirror.example.com:5000', host(B, 'eu-west-1')],
     ]);
-    expect(plan.registries.map((r) => r.host)).toEqual([host(A, 'us-east-1')]);
+    expect(settings.registries.map((r) => r.host)).toEqual([host(A, 'us-east-1')]);
     // B is asked for a token (for the alias) although `registries` does not list it.
-    expect(calls(plan)).toEqual([
+    expect(calls(settings)).toEqual([
       ['us-east-1', undefined, undefined, [A]],
       ['eu-west-1', undefined, undefined, [B]],
     ]);
   });
 
   it('with aliases alone, no default registry is implied; roles and profiles reach alias registries', () => {
-    const plan = parse({
+    const settings = parse({
       'registry-aliases': `10.0.0.7:443=${host(B, 'eu-west-1')}`,
       'registry-roles': `${B}=${ROLE_B}`,
       'registry-profiles': `${host(B, 'eu-west-1')}=ci-b`,
     });
-    expect(plan.registries).toEqual([]);
-    expect(calls(plan)).toEqual([['eu-west-1', ROLE_B, 'ci-b', [B]]]);
+    expect(settings.registries).toEqual([]);
+    expect(calls(settings)).toEqual([['eu-west-1', ROLE_B, 'ci-b', [B]]]);
   });
 
   it('lower-cases the alias', () => {

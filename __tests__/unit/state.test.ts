@@ -9,8 +9,8 @@ describe('post state', () => {
   it('round-trips every field', () => {
     const state: PostState = {
       logins: [
-        { host: '123456789012.dkr.ecr.us-east-1.amazonaws.com', via: 'file' },
-        { host: 'public.ecr.aws', via: 'docker' },
+        { host: '123456789012.dkr.ecr.us-east-1.amazonaws.com', store: 'config-file' },
+        { host: 'public.ecr.aws', store: 'docker-cli' },
       ],
       configDir: '/home/runner/.docker',
       isolatedDir: '/tmp/ecr-login-docker-abc',
@@ -37,19 +37,19 @@ describe('post state', () => {
   it('drops malformed logins and keeps the good ones', () => {
     const text = JSON.stringify({
       logins: [
-        { host: 'a.example', via: 'file' },
-        { host: 'b.example', via: 'ssh' },
-        { host: 7, via: 'file' },
+        { host: 'a.example', store: 'config-file' },
+        { host: 'b.example', store: 'ssh' },
+        { host: 7, store: 'config-file' },
         null,
         'c.example',
-        { host: 'd.example', via: 'docker' },
+        { host: 'd.example', store: 'docker-cli' },
       ],
       configDir: '/x',
     });
     expect(decodeState(text)).toEqual({
       logins: [
-        { host: 'a.example', via: 'file' },
-        { host: 'd.example', via: 'docker' },
+        { host: 'a.example', store: 'config-file' },
+        { host: 'd.example', store: 'docker-cli' },
       ],
       configDir: '/x',
     });
