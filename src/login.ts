@@ -157,7 +157,8 @@ export async function runnerProblem(
   userDir: string,
   findDocker: () => Promise<string | undefined>,
 ): Promise<string | undefined> {
-  const hosts = settings.registries.length > 0 ? settings.registries.map((r) => r.host) : [''];
+  const planned = [...settings.registries.map((r) => r.host), ...settings.aliases.map((a) => a.host)];
+  const hosts = planned.length > 0 ? planned : [''];
   const { loginMethod: method, isolateConfig: isolated } = settings;
   try {
     const config = await readConfig(userDir);

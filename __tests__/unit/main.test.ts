@@ -435,6 +435,19 @@ describe('token requests (real token-api.ts, mocked SDK)', () => {
     expect(r.verified).toEqual([`https://${h}`]);
   });
 
+  it('an alias gets its registry’s token; the registry itself is logged in only when listed', async () => {
+    const h = host(B, 'eu-west-1');
+    const r = await run({ registries: A, 'registry-aliases': `registry.example.com=${h}` });
+    expect(await ecrCalls()).toEqual([
+      { region: 'us-east-1', registryIds: [A], input: { registryIds: [A] } },
+      { region: 'eu-west-1', registryIds: [B], input: { registryIds: [B] } },
+    ]);
+    expect(r.outputs.registries).toBe(`${host(A, 'us-east-1')},registry.example.com`);
+    expect(r.outputs.docker_password_registry_example_com).toBe(passwordOf(B, 'eu-west-1'));
+    expect(r.verified).toEqual([`https://${host(A, 'us-east-1')}`, 'https://registry.example.com']);
+    expect(r.summary).toContain(`alias of ${h}`);
+  });
+
   it('keeps a dual-stack host as named, with the official output key', async () => {
     const dual = `${A}.dkr-ecr.eu-west-1.on.aws`;
     const r = await run({ registries: dual });
@@ -783,6 +796,21 @@ describe('refused before any AWS call', () => {
     expectNoCalls();
     expect(await snapshot(configDir)).toEqual(before);
     expect(r.outputs).toEqual({});
+    expect(r.states).toEqual([]);
+  });
+
+  it('a registry-profiles profile the shared files lack: refused naming it, no SDK call', async () => {
+    const config = join(root, 'aws-config');
+    await writeFile(config, '[profile ci-a]\nregion = us-east-1\n');
+    const r = await run(
+      { registries: A, 'registry-profiles': `${A}=ci-b` },
+      { env: { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(root, 'none') } },
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toEqual([
+      `Input \`registry-profiles\`: profile "ci-b" not found in ${config} or ${join(root, 'none')} (profiles found: "ci-a").`,
+    ]);
+    expectNoCalls();
     expect(r.states).toEqual([]);
   });
 
