@@ -1,10 +1,13 @@
 // The docker CLI, for hosts whose credentials a credential helper owns (or login-method: docker).
 // The password goes in on stdin, never in argv; output is captured, never echoed, and cleaned of the
-// CLI's boilerplate before it reaches a message.
-import { getExecOutput } from '@actions/exec';
+// CLI's boilerplate before it reaches a message. Every run is bounded, helpers included (bounded-exec).
 import { which } from '@actions/io';
+import { type BoundedOptions, type BoundedResult, runBounded } from './bounded-exec.js';
 
-export type Exec = typeof getExecOutput;
+export type Exec = (command: string, args: string[], opts: BoundedOptions) => Promise<BoundedResult>;
+
+/** How long one docker login/logout may take when the caller gives no deadline (post). */
+export const DOCKER_TIMEOUT_MS = 30_000;
 
 const found = new Map<string, Promise<string | undefined>>();
 
@@ -48,6 +51,18 @@ export function isTransientDockerError(message: string): boolean {
 export interface DockerResult {
   ok: boolean;
   message: string;
+  exitCode?: number;
+  /** Set when the run was stopped at its deadline (with every helper it started). */
+  timedOutAfterMs?: number;
+}
+
+function resultOf(out: BoundedResult, timeoutMs: number): DockerResult {
+  return {
+    ok: out.exitCode === 0,
+    message: cleanDockerOutput(`${out.stderr}\n${out.stdout}`),
+    ...(out.exitCode !== undefined ? { exitCode: out.exitCode } : {}),
+    ...(out.timedOut ? { timedOutAfterMs: timeoutMs } : {}),
+  };
 }
 
 export interface RetryPolicy {
@@ -62,19 +77,20 @@ export async function dockerLogin(
   username: string,
   password: string,
   env: NodeJS.ProcessEnv,
+  timeoutMs: number = DOCKER_TIMEOUT_MS,
   retry: RetryPolicy = DOCKER_RETRY,
-  exec: Exec = getExecOutput,
+  exec: Exec = runBounded,
 ): Promise<DockerResult> {
   let last: DockerResult = { ok: false, message: '' };
   for (let attempt = 1; attempt <= retry.attempts; attempt++) {
     const out = await exec(await docker(), ['login', '--username', username, '--password-stdin', host], {
       input: Buffer.from(password),
-      silent: true,
-      ignoreReturnCode: true,
-      env: env as Record<string, string>,
+      env,
+      timeoutMs,
     });
-    last = { ok: out.exitCode === 0, message: cleanDockerOutput(`${out.stderr}\n${out.stdout}`) };
-    if (last.ok || !isTransientDockerError(last.message) || attempt === retry.attempts) break;
+    last = resultOf(out, timeoutMs);
+    // A timeout is not retried: a hung helper hangs again.
+    if (last.ok || out.timedOut || !isTransientDockerError(last.message) || attempt === retry.attempts) break;
     await new Promise((r) => setTimeout(r, retry.delayMs(attempt)));
   }
   return last;
@@ -83,12 +99,8 @@ export async function dockerLogin(
 export async function dockerLogout(
   host: string,
   env: NodeJS.ProcessEnv,
-  exec: Exec = getExecOutput,
+  timeoutMs: number = DOCKER_TIMEOUT_MS,
+  exec: Exec = runBounded,
 ): Promise<DockerResult> {
-  const out = await exec(await docker(), ['logout', host], {
-    silent: true,
-    ignoreReturnCode: true,
-    env: env as Record<string, string>,
-  });
-  return { ok: out.exitCode === 0, message: cleanDockerOutput(`${out.stderr}\n${out.stdout}`) };
+  return resultOf(await exec(await docker(), ['logout', host], { env, timeoutMs }), timeoutMs);
 }

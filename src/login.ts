@@ -12,7 +12,10 @@ import {
   updateConfig,
   withUserEntriesKept,
 } from './docker-config.js';
+import { checkEcrHelper, servedByEcrHelper } from './ecr-helper.js';
+import { describeHelperFailure, storeHelperFor } from './helper-failure.js';
 import type { LoginMethod } from './inputs.js';
+import { findOnPath } from './path-lookup.js';
 import type { ProbeResult, ProbeSettings, proveCredential } from './probe.js';
 import type { Via } from './state.js';
 
@@ -28,7 +31,12 @@ export interface LoginSetup {
   isolated: boolean;
   env: NodeJS.ProcessEnv;
   probe: ProbeSettings;
+  /** A warning for the job log (once per run). */
+  warn?: (text: string) => void;
 }
+
+/** How a credential reached the job: written or `docker login`, or served by the Amazon ECR credential helper. */
+export type Served = Via | 'ecr-helper';
 
 export interface LoginFailure {
   cred: Credential;
@@ -48,7 +56,12 @@ export function needsDocker(
   hosts: readonly string[],
   isolated: boolean,
 ): boolean {
-  return method === 'docker' || (!isolated && hosts.some((h) => helperFor(config, h)));
+  return method === 'docker' || (!isolated && hosts.some((h) => ownedByStore(config, h)));
+}
+
+/** A credential helper that `docker login` must feed owns the host (the Amazon ECR helper feeds itself). */
+function ownedByStore(config: DockerConfig, host: string): boolean {
+  return !!helperFor(config, host) && !servedByEcrHelper(config, host);
 }
 
 /** How a message names the hosts a helper owns: the default registry's host is unknown before its token. */
@@ -58,8 +71,8 @@ function whose(host: string): string {
 
 /**
  * The reason this plan cannot work on this runner, known before any network call: a missing docker CLI
- * where one is needed, config-file against a helper-owned host (the CLI would ignore `auths`), or a host
- * owned by the Amazon ECR credential helper, which cannot store a credential.
+ * where one is needed, or config-file against a helper-owned host (the CLI would ignore `auths`). Hosts of
+ * the Amazon ECR credential helper are served by it (checked at login), whatever the method.
  */
 export function preflight(
   method: LoginMethod,
@@ -68,15 +81,7 @@ export function preflight(
   isolated: boolean,
   dockerFound: boolean,
 ): string | undefined {
-  const owned = isolated ? [] : hosts.filter((h) => helperFor(config, h));
-  const ecrHelper = owned.find((h) => helperFor(config, h) === 'ecr-login');
-  if (ecrHelper !== undefined) {
-    return (
-      `The docker config sends ${whose(ecrHelper)} to docker-credential-ecr-login, the Amazon ECR credential ` +
-      'helper: it fetches its own tokens and cannot store ours (docker login fails with "not implemented"). ' +
-      'Drop that credHelpers/credsStore entry, or set isolate-config: true to log in to a job-private config.'
-    );
-  }
+  const owned = isolated ? [] : hosts.filter((h) => ownedByStore(config, h));
   const h = owned[0];
   if (method === 'config-file' && h !== undefined) {
     return (
@@ -86,7 +91,7 @@ export function preflight(
     );
   }
   if (dockerFound) return undefined;
-  if (method === 'docker') {
+  if (method === 'docker' && hosts.some((x) => isolated || !servedByEcrHelper(config, x))) {
     return 'login-method is docker, but the docker CLI was not found on PATH. Use login-method: auto or config-file on runners without docker.';
   }
   if (h !== undefined) {
@@ -136,11 +141,70 @@ function authOf(cred: Credential): string {
   return Buffer.from(`${cred.username}:${cred.password}`).toString('base64');
 }
 
+/** A refused `docker login`: the credential helper's failure when one took part, else the login diagnosis. */
+function dockerLoginFailure(
+  cred: Credential,
+  result: DockerResult,
+  config: DockerConfig,
+  setup: LoginSetup,
+): string {
+  const store = storeHelperFor(config, cred.host, process.platform, (name) => !!findOnPath(name, setup.env));
+  const helperMessage = describeHelperFailure(
+    {
+      ...(store ? { helper: store.helper } : {}),
+      host: cred.host,
+      action: 'docker login',
+      output: result.message,
+      ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+      ...(result.timedOutAfterMs !== undefined ? { timedOutAfterMs: result.timedOutAfterMs } : {}),
+      secretLength: cred.password.length,
+      source: store?.source ?? 'config',
+      methodDocker: setup.method === 'docker',
+    },
+    setup.env,
+    [cred.password],
+  );
+  if (helperMessage) return helperMessage;
+  const detail =
+    result.timedOutAfterMs !== undefined
+      ? `it did not finish within ${Math.round(result.timedOutAfterMs / 1000)} s and was stopped ${result.message}`
+      : result.message;
+  return describeLoginFailure(cred, { via: 'docker', detail }, setup.probe);
+}
+
+/**
+ * podman, skopeo and buildah (containers/image) ignore `credsStore`: after `docker login` put a credential
+ * into that store they would find only docker's empty `auths` marker and push with no credential (401 on
+ * the blob HEAD). Our entry in `auths` is what they read; docker keeps using the store for the host, and
+ * post removes both. A `credHelpers` entry needs nothing: they run that helper themselves.
+ */
+function unseenByContainersImage(config: DockerConfig, host: string): boolean {
+  return !!config.credsStore && !(config.credHelpers && host in config.credHelpers);
+}
+
+/** Hosts served by the Amazon ECR credential helper: checked, never written. */
+async function checkEcrHelperHosts(
+  creds: readonly Credential[],
+  setup: LoginSetup,
+  onLogin: (cred: Credential, via: Served) => void,
+): Promise<LoginFailure[]> {
+  const problems = await Promise.all(
+    creds.map((c) => checkEcrHelper(c.host, setup.env, setup.probe.timeoutMs)),
+  );
+  const failures: LoginFailure[] = [];
+  creds.forEach((c, i) => {
+    const message = problems[i];
+    if (message) failures.push({ cred: c, message });
+    else onLogin(c, 'ecr-helper');
+  });
+  return failures;
+}
+
 export async function loginAll(
   creds: readonly Credential[],
   setup: LoginSetup,
   deps: LoginDeps,
-  onLogin: (cred: Credential, via: Via) => void,
+  onLogin: (cred: Credential, via: Served) => void,
 ): Promise<LoginFailure[]> {
   const failures: LoginFailure[] = [];
   let config = await readConfig(setup.dir);
@@ -151,11 +215,14 @@ export async function loginAll(
   const viaOf = (c: Credential) => chooseVia(setup.method, config, c.host);
   // preflight saw the planned hosts only; the token answer names the real ones (the default registry's
   // host is unknown before it): config-file never writes a credential that a helper would shadow.
-  const usable = creds.filter((c) => {
+  const checked = creds.filter((c) => {
     const problem = setup.isolated ? undefined : preflight(setup.method, config, [c.host], false, true);
     if (problem) failures.push({ cred: c, message: problem });
     return !problem;
   });
+  const byEcrHelper = (c: Credential) => !setup.isolated && servedByEcrHelper(config, c.host);
+  failures.push(...(await checkEcrHelperHosts(checked.filter(byEcrHelper), setup, onLogin)));
+  const usable = checked.filter((c) => !byEcrHelper(c));
 
   const direct = usable.filter((c) => viaOf(c) === 'file');
   const proofs: ProbeResult[] = await Promise.all(
@@ -200,16 +267,47 @@ export async function loginAll(
             c.username,
             c.password,
             dockerEnv(setup),
+            setup.probe.timeoutMs,
           );
           if (result.ok) onLogin(c, 'docker');
-          else
-            failures.push({
-              cred: c,
-              message: describeLoginFailure(c, { via: 'docker', detail: result.message }, setup.probe),
-            });
+          else failures.push({ cred: c, message: dockerLoginFailure(c, result, config, setup) });
         }
       },
     );
+    const failed = new Set(failures.map((f) => f.cred));
+    const unseen = viaDocker.filter((c) => !failed.has(c) && unseenByContainersImage(config, c.host));
+    if (unseen.length > 0) {
+      await updateConfig(setup.dir, (c) => ({
+        ...c,
+        auths: { ...c.auths, ...Object.fromEntries(unseen.map((u) => [u.host, { auth: authOf(u) }])) },
+      }));
+    }
+    warnDefaultStore(viaDocker, failed, config, setup);
   }
   return failures;
+}
+
+/**
+ * login-method: docker with a config that names no store and holds no credentials: docker put the credential
+ * into the platform's default store, which containers/image never reads. Our copy in `auths` would make docker
+ * stop using that store, and post's `docker logout` would then leave the credential in it, so the job is
+ * told instead, once.
+ */
+function warnDefaultStore(
+  viaDocker: readonly Credential[],
+  failed: ReadonlySet<Credential>,
+  config: DockerConfig,
+  setup: LoginSetup,
+): void {
+  // Only the first login goes there: it leaves an `auths` marker, so docker uses the file for the rest.
+  const first = viaDocker.find((c) => !failed.has(c));
+  if (!first || !setup.warn) return;
+  const store = storeHelperFor(config, first.host, process.platform, (name) => !!findOnPath(name, setup.env));
+  if (store?.source !== 'default') return;
+  setup.warn(
+    `docker login stored the credential for ${first.host} in docker-credential-${store.helper}, ` +
+      "the platform's default store (the docker config names none and had no credentials): podman, buildah and " +
+      'skopeo do not read that store and will get 401 from these registries. Fix: login-method: auto (the credential ' +
+      'goes into config.json, which every client reads), or isolate-config: true.',
+  );
 }

@@ -3,16 +3,16 @@ import { type ApiSettings, endpointFor, getAuthorizationToken, type TokenAnswer 
 import { type Credential, credentialsFor, orderCredentials } from './credentials.js';
 import { describeApiFailure } from './diagnose.js';
 import type { dockerLogin, dockerPath } from './docker-cli.js';
-import { configDir, readConfig } from './docker-config.js';
+import { configDir, configFile, readConfig } from './docker-config.js';
 import { type Plan, parsePlan } from './inputs.js';
 import { createIsolatedConfig } from './isolate.js';
-import { type LoginDeps, loginAll, needsDocker, preflight } from './login.js';
+import { type LoginDeps, loginAll, needsDocker, preflight, type Served } from './login.js';
 import { outputsFor } from './outputs.js';
 import { proveCredential } from './probe.js';
 import type { Registry } from './registry.js';
 import { roleAssumer } from './roles.js';
 import * as runner from './runner.js';
-import { encodeState, type PostState, STATE_KEY, type Via } from './state.js';
+import { encodeState, type PostState, STATE_KEY } from './state.js';
 import { renderSummary, type SummaryRow } from './summary.js';
 import type { TokenRequest } from './token-plan.js';
 
@@ -87,13 +87,14 @@ async function fetchCredentials(plan: Plan, deps: MainDeps, failed: Failed[]): P
   return orderCredentials(results.flat());
 }
 
-function row(cred: Credential, via: Via | undefined, error?: string): SummaryRow {
-  const how = [
-    via === 'docker' ? 'docker CLI' : via === 'file' ? 'config file' : '',
-    cred.role && `role ${cred.role}`,
-  ]
-    .filter(Boolean)
-    .join(', ');
+const HOW: Record<Served, string> = {
+  docker: 'docker CLI',
+  file: 'config file',
+  'ecr-helper': 'Amazon ECR credential helper',
+};
+
+function row(cred: Credential, via: Served | undefined, error?: string): SummaryRow {
+  const how = [via ? HOW[via] : '', cred.role && `role ${cred.role}`].filter(Boolean).join(', ');
   return {
     host: cred.host,
     ...(cred.account ? { account: cred.account } : {}),
@@ -158,12 +159,14 @@ async function mainSteps(deps: MainDeps): Promise<void> {
   };
   if (plan.isolateConfig) {
     runner.exportVariable('DOCKER_CONFIG', dir);
+    // podman, buildah and skopeo read REGISTRY_AUTH_FILE first, before an older containers auth.json.
+    runner.exportVariable('REGISTRY_AUTH_FILE', configFile(dir));
     runner.saveState(STATE_KEY, encodeState(state));
   }
   runner.setOutput('docker-config', dir);
 
   const loggedIn: Credential[] = [];
-  const via = new Map<string, Via>();
+  const via = new Map<string, Served>();
   const loginFailures = await loginAll(
     credentials,
     {
@@ -177,12 +180,14 @@ async function mainSteps(deps: MainDeps): Promise<void> {
         attempts: 3,
         ...(plan.httpProxy ? { httpProxy: plan.httpProxy } : {}),
       },
+      warn: runner.warning,
     },
     deps,
     (cred, how) => {
       loggedIn.push(cred);
       via.set(cred.host, how);
-      state.logins.push({ host: cred.host, via: how });
+      // A host the Amazon ECR credential helper serves holds nothing of ours: post leaves it alone.
+      if (how !== 'ecr-helper') state.logins.push({ host: cred.host, via: how });
       state.expiresAt = new Date(Math.min(...loggedIn.map((c) => c.expiresAt.getTime()))).toISOString();
       // Saved after every success, so a failure at registry 4 still gets 1–3 cleaned up.
       runner.saveState(STATE_KEY, encodeState(state));
@@ -194,7 +199,11 @@ async function mainSteps(deps: MainDeps): Promise<void> {
   for (const cred of ordered) {
     const r = row(cred, via.get(cred.host));
     await runner.group(cred.host, async () => {
-      runner.info(`Logged in to ${cred.host} (${r.how}); the token expires ${cred.expiresAt.toISOString()}.`);
+      runner.info(
+        via.get(cred.host) === 'ecr-helper'
+          ? `${cred.host} is served by the Amazon ECR credential helper (the docker config names it): nothing written; its answer was checked.`
+          : `Logged in to ${cred.host} (${r.how}); the token expires ${cred.expiresAt.toISOString()}.`,
+      );
     });
   }
   for (const [name, value] of Object.entries(outputsFor(ordered))) runner.setOutput(name, value);

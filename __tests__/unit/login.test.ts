@@ -14,9 +14,10 @@ import {
   loginAll,
   needsDocker,
   preflight,
+  type Served,
 } from '../../src/login.js';
 import type { ProbeResult, ProbeSettings } from '../../src/probe.js';
-import type { Via } from '../../src/state.js';
+import { type HelperBehaviour, installHelper } from '../support/credential-helpers.js';
 
 const H1 = '111111111111.dkr.ecr.us-east-1.amazonaws.com';
 const H2 = '222222222222.dkr.ecr.eu-west-1.amazonaws.com';
@@ -42,7 +43,7 @@ describe('chooseVia', () => {
   const helper: DockerConfig = { credHelpers: { [H1]: 'secretservice' } };
   const emptied: DockerConfig = { credsStore: 'desktop', credHelpers: { [H1]: '' } };
 
-  it.each<[LoginMethod, string, DockerConfig, string, Via]>([
+  it.each<[LoginMethod, string, DockerConfig, string, Served]>([
     ['auto', 'auths only', none, H1, 'file'],
     ['auto', 'credsStore', store, H1, 'docker'],
     ['auto', 'credHelpers for the host', helper, H1, 'docker'],
@@ -124,16 +125,19 @@ describe('preflight', () => {
     ['docker', { credsStore: 'ecr-login' }],
     ['config-file', { credHelpers: { [H2]: 'ecr-login' } }],
   ])(
-    '%s refuses a host owned by the Amazon ECR credential helper (it cannot store a credential)',
+    '%s passes hosts of the Amazon ECR credential helper: it serves them (checked at login)',
     (method, config) => {
-      const problem = preflight(method, config, [H1, H2], false, true);
-      expect(problem).toMatch(
-        /^The docker config sends .* to docker-credential-ecr-login, the Amazon ECR credential helper/,
-      );
-      expect(problem).toContain('isolate-config: true');
+      expect(preflight(method, config, [H1, H2], false, true)).toBeUndefined();
       expect(preflight(method, config, [H1, H2], true, true)).toBeUndefined();
     },
   );
+
+  it('needs no docker CLI for hosts the Amazon ECR credential helper serves', () => {
+    const config: DockerConfig = { credsStore: 'ecr-login' };
+    expect(needsDocker('auto', config, [H1, H2], false)).toBe(false);
+    expect(preflight('auto', config, [H1, H2], false, false)).toBeUndefined();
+    expect(preflight('docker', config, [H1, H2], false, false)).toBeUndefined();
+  });
 });
 
 describe('loginAll', () => {
@@ -164,7 +168,7 @@ describe('loginAll', () => {
     deps: LoginDeps;
     proofs: { scheme: string; host: string; token: string; settings: ProbeSettings }[];
     dockers: { host: string; username: string; password: string; env: NodeJS.ProcessEnv }[];
-    logins: [string, Via][];
+    logins: [string, Served][];
   }
 
   function recorder(
@@ -201,7 +205,7 @@ describe('loginAll', () => {
     ];
     const pending: ((r: ProbeResult) => void)[] = [];
     const seenAtProof: string[] = [];
-    const logins: [string, Via][] = [];
+    const logins: [string, Served][] = [];
     const deps: LoginDeps = {
       prove: (_scheme, host) => {
         seenAtProof.push(host);
@@ -447,5 +451,102 @@ describe('loginAll', () => {
     );
     expect(r.proofs).toEqual([]);
     expect(await readFile(configPath(), 'utf8')).toBe('{not json');
+  });
+
+  describe('issue 13: helpers', () => {
+    it('serves a host of the Amazon ECR credential helper: checked with its get, nothing written, no docker', async () => {
+      const bin = join(dir, 'bin');
+      const helper = await installHelper(bin, 'ecr-login', {
+        kind: 'ecr-login',
+        credentials: { [H1]: { Username: 'AWS', Secret: 'from-the-helper' } },
+      });
+      const seed = JSON.stringify({ credHelpers: { [H1]: 'ecr-login' } });
+      await writeFile(configPath(), seed);
+      const r = recorder();
+      const s = { ...setup('auto'), env: { PATH: bin } };
+      const failures = await loginAll([cred(H1, 'ours', 0)], s, r.deps, (c, v) => r.logins.push([c.host, v]));
+      expect(failures).toEqual([]);
+      expect(r.logins).toEqual([[H1, 'ecr-helper']]);
+      expect(r.proofs).toEqual([]);
+      expect(r.dockers).toEqual([]);
+      expect(await helper.calls()).toEqual([{ verb: 'get', host: H1 }]);
+      expect(await readFile(configPath(), 'utf8')).toBe(seed);
+    });
+
+    it.each<[string, HelperBehaviour | undefined, RegExp]>([
+      ['missing', undefined, /which is not on PATH\. Fix: install docker-credential-ecr-login/],
+      [
+        'failing get',
+        { kind: 'ecr-login', credentials: {}, failGet: 'NoCredentialProviders: no valid providers in chain' },
+        /docker-credential-ecr-login exited 1: NoCredentialProviders: no valid providers in chain\. Fix: give the job AWS credentials/,
+      ],
+      ['garbage', { kind: 'garbage' }, /answered \(exit 0\) with output that is not a credential/],
+      [
+        'unknown host',
+        { kind: 'ecr-login', credentials: {} },
+        /exited 1: credentials not found in native keychain/,
+      ],
+    ])(
+      'fails an Amazon ECR credential helper host when the helper is %s, naming it and the fixes',
+      async (_, b, re) => {
+        const bin = join(dir, 'bin');
+        if (b) await installHelper(bin, 'ecr-login', b);
+        await writeFile(configPath(), JSON.stringify({ credsStore: 'ecr-login' }));
+        const r = recorder();
+        const failures = await loginAll(
+          [cred(H1, 'ours', 0)],
+          { ...setup('auto'), env: { PATH: bin } },
+          r.deps,
+          () => {},
+        );
+        expect(failures).toHaveLength(1);
+        expect(failures[0]?.message).toMatch(re);
+        expect(failures[0]?.message).toContain(H1);
+        expect(failures[0]?.message).toContain("drop the docker config's ecr-login entry");
+        expect(failures[0]?.message).toContain('isolate-config: true');
+        expect(failures[0]?.message).not.toContain('ours');
+      },
+    );
+
+    it('auto with a credsStore: docker login feeds the store, and our auths entry is there for containers/image', async () => {
+      await writeFile(configPath(), JSON.stringify({ credsStore: 'desktop', auths: { 'x.example': {} } }));
+      const r = recorder();
+      const failures = await loginAll([cred(H1, 'pw', 0)], setup('auto'), r.deps, (c, v) =>
+        r.logins.push([c.host, v]),
+      );
+      expect(failures).toEqual([]);
+      expect(r.dockers.map((d) => d.host)).toEqual([H1]);
+      expect(await readJson()).toEqual({
+        credsStore: 'desktop',
+        auths: { 'x.example': {}, [H1]: { auth: b64('AWS:pw') } },
+      });
+    });
+
+    it('a credHelpers entry needs no auths copy (containers/image runs that helper itself)', async () => {
+      const seed = { credsStore: 'desktop', credHelpers: { [H1]: 'pass' } };
+      await writeFile(configPath(), JSON.stringify(seed));
+      const r = recorder();
+      await loginAll([cred(H1, 'pw', 0)], setup('auto'), r.deps, () => {});
+      expect(await readJson()).toEqual(seed);
+    });
+
+    it("a store's refusal of a long password is the helper's message, with the limit, the length and the fixes", async () => {
+      await writeFile(configPath(), JSON.stringify({ credsStore: 'wincred' }));
+      const long = 'p'.repeat(3188);
+      const r = recorder(undefined, () => ({
+        ok: false,
+        exitCode: 1,
+        message:
+          'Error saving credentials: error storing credentials - err: exit status 1, out: `The stub received bad data.`',
+      }));
+      const failures = await loginAll([cred(H1, long, 0)], setup('auto'), r.deps, () => {});
+      const m = failures[0]?.message ?? '';
+      expect(m).toContain('docker-credential-wincred');
+      expect(m).toContain('2,500 characters');
+      expect(m).toContain('3,188 characters');
+      expect(m).toContain('isolate-config: true');
+      expect(m).not.toContain('login-method: auto'); // auto is what ran: the store is the config's
+      expect(m).not.toContain(long);
+    });
   });
 });
