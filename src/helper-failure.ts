@@ -60,10 +60,15 @@ function fixesFor(f: HelperFailure, helper: string | undefined, cause: HelperCau
   const isolate =
     'isolate-config: true (a job-private docker config in which our hosts never reach a helper)';
   if (helper === 'ecr-login') {
-    return (
-      `${cause === 'missing' ? 'install docker-credential-ecr-login (the Amazon ECR credential helper) on the runner' : 'give the job AWS credentials the helper can use (its environment must hold them)'}, ` +
-      `drop the docker config's ecr-login entry for ${f.host}, or set ${isolate}.`
-    );
+    const first: Record<HelperCause, string> = {
+      missing: 'install docker-credential-ecr-login (the Amazon ECR credential helper) on the runner',
+      garbage:
+        'reinstall docker-credential-ecr-login (this one does not speak the credential-helper protocol)',
+      'too-long': 'give the job AWS credentials the helper can use (its environment must hold them)',
+      hang: 'give the job AWS credentials the helper can use (its environment must hold them)',
+      failed: 'give the job AWS credentials the helper can use (its environment must hold them)',
+    };
+    return `${first[cause]}, drop the docker config's ecr-login entry for ${f.host}, or set ${isolate}.`;
   }
   const auto = f.methodDocker
     ? ['login-method: auto (writes config.json directly, never calling a helper)']
