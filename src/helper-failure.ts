@@ -133,7 +133,10 @@ export function describeHelperFailure(
       break;
     case 'failed':
       // A helper that exits non-zero prints an error, not a credential; it is scrubbed all the same.
-      text = `${f.action} for ${f.host} failed: ${named}${origin} exited ${f.exitCode ?? 'with an error'}: ${sentence(f.output || 'no output')}`;
+      // The exit code is the helper's own only when we ran it; docker's output quotes the helper's.
+      text =
+        `${f.action} for ${f.host} failed: ${named}${origin} failed` +
+        `${f.action.startsWith('docker-credential-') && f.exitCode !== undefined ? ` (exit ${f.exitCode})` : ''}: ${sentence(f.output || 'no output')}`;
       break;
   }
   return finish(`${sentence(text)} Fix: ${fixesFor(f, helper, cause)}`, env, undefined, secrets);

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import {
   alive,
   type EmulatedHelper,
+  type HelperBehaviour,
   installHelper,
   WINCRED_MAX_SECRET,
 } from '../support/credential-helpers.js';
@@ -296,6 +297,30 @@ describe.skipIf(
       await vi.waitFor(() => expect(alive(pid)).toBe(false), { timeout: 10_000, interval: 100 });
     expectNoSecretShown(main, world.secrets);
   });
+
+  it.each<[string, HelperBehaviour | undefined, string[]]>([
+    [
+      'exits non-zero',
+      { kind: 'fail', code: 2, message: 'the vault is sealed' },
+      ['failed: Error saving credentials', 'the vault is sealed'],
+    ],
+    ['is not on PATH', undefined, ['which is not on PATH', 'install docker-credential-broken']],
+  ])(
+    'a credsStore helper that %s: one message naming the helper and the host, no secret',
+    async (_, b, says) => {
+      if (b) await installHelper(bin, 'broken', b);
+      const w = await job({ credsStore: b ? 'broken' : 'absent' });
+      const main = await step(w, 'main', { registries: world.hosts()[0] ?? '' });
+      expect(main.succeeded).toBe(false);
+      const name = b ? 'broken' : 'absent';
+      const log = main.maskedLog;
+      expect(log).toContain(`docker login for ${src().loginHost} failed`);
+      expect(log).toContain(`docker-credential-${name}`);
+      for (const s of says) expect(log).toContain(s.replace('broken', name));
+      expect(log).toContain('isolate-config: true');
+      expectNoSecretShown(main, world.secrets);
+    },
+  );
 
   it('auto with a credsStore: docker login feeds the store AND every client sees the credential; post clears both', async () => {
     await defaultStore.set({ kind: 'store' });

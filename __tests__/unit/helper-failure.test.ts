@@ -104,7 +104,7 @@ describe('describeHelperFailure', () => {
           'Error saving credentials: error storing credentials - err: exit status 3, out: `docker-credential-vault: the vault is sealed`',
       },
       'failed',
-      ['docker-credential-vault', 'exited 1', 'the vault is sealed'],
+      ['docker-credential-vault failed: Error saving credentials', 'exit status 3', 'the vault is sealed'],
       [],
     ],
     [

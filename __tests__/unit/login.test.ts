@@ -478,13 +478,13 @@ describe('loginAll', () => {
       [
         'failing get',
         { kind: 'ecr-login', credentials: {}, failGet: 'NoCredentialProviders: no valid providers in chain' },
-        /docker-credential-ecr-login exited 1: NoCredentialProviders: no valid providers in chain\. Fix: give the job AWS credentials/,
+        /docker-credential-ecr-login failed \(exit 1\): NoCredentialProviders: no valid providers in chain\. Fix: give the job AWS credentials/,
       ],
       ['garbage', { kind: 'garbage' }, /answered \(exit 0\) with output that is not a credential/],
       [
         'unknown host',
         { kind: 'ecr-login', credentials: {} },
-        /exited 1: credentials not found in native keychain/,
+        /failed \(exit 1\): credentials not found in native keychain/,
       ],
     ])(
       'fails an Amazon ECR credential helper host when the helper is %s, naming it and the fixes',
