@@ -167,7 +167,7 @@ function dockerLoginFailure(
   if (helperMessage) return helperMessage;
   const detail =
     result.timedOutAfterMs !== undefined
-      ? `it did not finish within ${Math.round(result.timedOutAfterMs / 1000)} s and was stopped ${result.message}`
+      ? `it did not finish within ${Math.round(result.timedOutAfterMs / 1000)} s and was stopped${result.message ? ` (${result.message})` : ''}`
       : result.message;
   return describeLoginFailure(cred, { via: 'docker', detail }, setup.probe);
 }

@@ -187,8 +187,10 @@ async function mainSteps(deps: MainDeps): Promise<void> {
       loggedIn.push(cred);
       via.set(cred.host, how);
       // A host the Amazon ECR credential helper serves holds nothing of ours: post leaves it alone.
-      if (how !== 'ecr-helper') state.logins.push({ host: cred.host, via: how });
-      state.expiresAt = new Date(Math.min(...loggedIn.map((c) => c.expiresAt.getTime()))).toISOString();
+      if (how === 'ecr-helper') return;
+      state.logins.push({ host: cred.host, via: how });
+      const ours = loggedIn.filter((c) => via.get(c.host) !== 'ecr-helper');
+      state.expiresAt = new Date(Math.min(...ours.map((c) => c.expiresAt.getTime()))).toISOString();
       // Saved after every success, so a failure at registry 4 still gets 1–3 cleaned up.
       runner.saveState(STATE_KEY, encodeState(state));
     },
