@@ -371,20 +371,21 @@ function medianPhases(samples: Record<string, number>[]): [string, number][] {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The SDK in isolation: the same src/aws.ts clientConfig + @aws-sdk/client-ecr, bundled by esbuild into a
+// The SDK in isolation: the same src/token-api.ts clientConfig + @aws-sdk/client-ecr, bundled by esbuild into a
 // throwaway file, timed step by step in a fresh process per run: client construction, the default
 // credential chain, the first request (sign + send + answer) and two more clients for the other regions.
 
 const SDK_PROBE = `
 import { subscribe } from 'node:diagnostics_channel';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { clientConfig } from './src/aws.ts';
+import { ECR } from './src/aws-env.ts';
+import { clientConfig } from './src/token-api.ts';
 const t = [['compiled', globalThis.__benchEvalStart], ['evaluated', performance.now()]];
 const once = new Set();
 const mark = (n) => { if (!once.has(n)) { once.add(n); t.push([n, performance.now()]); } };
 const settings = { maxAttempts: 5, timeoutSeconds: 30, env: process.env };
 const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
-const first = new ECRClient(clientConfig('ecr', regions[0], false, settings));
+const first = new ECRClient(await clientConfig(ECR, regions[0], false, settings));
 mark('construct the first client');
 const at = (name, where) => [(next) => async (args) => { mark(name); return next(args); }, { name, ...where }];
 const stack = first.middlewareStack;
@@ -399,7 +400,8 @@ subscribe('http.client.response.finish', () => mark('the answer (stand-in latenc
 const ids = { registryIds: ['111111111111', '222222222222'] };
 await first.send(new GetAuthorizationTokenCommand(ids));
 mark('read + deserialize the answer');
-const more = regions.slice(1).map((r) => new ECRClient(clientConfig('ecr', r, false, settings)));
+const configs = await Promise.all(regions.slice(1).map((r) => clientConfig(ECR, r, false, settings)));
+const more = configs.map((c) => new ECRClient(c));
 mark('construct two more clients (other regions)');
 await Promise.all(more.map((c) => c.send(new GetAuthorizationTokenCommand(ids))));
 mark('their two requests, in parallel');
@@ -412,7 +414,13 @@ async function sdkBreakdown(ecr: EcrStandIn, runs: number): Promise<[string, num
   mkdirSync(dir, { recursive: true });
   const entry = join(dir, 'sdk-probe.mjs');
   const out = join(dir, 'sdk-probe.bundle.mjs');
-  await writeFile(entry, SDK_PROBE.replace('./src/aws.ts', join(REPO_ROOT, 'src', 'aws.ts')));
+  await writeFile(
+    entry,
+    SDK_PROBE.replace('./src/token-api.ts', join(REPO_ROOT, 'src', 'token-api.ts')).replace(
+      './src/aws-env.ts',
+      join(REPO_ROOT, 'src', 'aws-env.ts'),
+    ),
+  );
   try {
     const esbuild = await import('esbuild');
     const { isBuiltin } = await import('node:module');
@@ -718,7 +726,7 @@ async function main(): Promise<void> {
 
       const sdk = await sdkBreakdown(ecr, TRACE_RUNS).catch((e: Error) => `failed: ${e.message}`);
       console.log(
-        '\nthe SDK alone (src/aws.ts clientConfig + @aws-sdk/client-ecr, tree-shaken esbuild bundle, fresh process):',
+        '\nthe SDK alone (src/token-api.ts clientConfig + @aws-sdk/client-ecr, tree-shaken esbuild bundle, fresh process):',
       );
       if (typeof sdk === 'string') console.log(`  ${sdk}`);
       else for (const [name, v] of sdk) console.log(`  ${lpad(ms(v), 7)}  ${name}`);

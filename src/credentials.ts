@@ -2,6 +2,7 @@
 // is the injected `mask`, which is called on every secret form before anything else reads the token.
 import type { Registry } from './registry.js';
 import type { TokenRequest } from './token-plan.js';
+import type { DockerCredential } from './types.js';
 
 export interface AuthorizationData {
   authorizationToken?: string;
@@ -9,29 +10,13 @@ export interface AuthorizationData {
   proxyEndpoint?: string;
 }
 
-export interface Credential {
-  /** Docker config key / login target: lower-case host[:port], no scheme. */
-  host: string;
-  /** Scheme for proving the credential at /v2/: https, or http for a loopback endpoint (local stand-ins). */
-  scheme: 'https' | 'http';
-  username: string;
-  password: string;
-  expiresAt: Date;
-  kind: 'private' | 'public';
-  account?: string;
-  region: string;
-  role?: string;
-  /** Position in the user's `registries` list, so outputs keep input order. */
-  order: number;
-}
-
-export interface Secrets {
+interface Secrets {
   password: string;
   /** base64("user:password"): the API's token, and exactly what docker stores as `auth`. */
   token: string;
 }
 
-export type Mask = (secret: string) => void;
+type Mask = (secret: string) => void;
 
 /**
  * Masks and decodes a token. The raw token is masked first, then the password; the password only when
@@ -74,7 +59,7 @@ export function credentialsFor(
   order: (r: Registry) => number,
   maskPassword: boolean,
   mask: Mask,
-): Credential[] {
+): DockerCredential[] {
   const decoded = data.map((d) => {
     if (!d.authorizationToken) throw new Error('the answer has no authorizationToken');
     return { ...d, ...decodeToken(d.authorizationToken, maskPassword, mask) };
@@ -83,6 +68,7 @@ export function credentialsFor(
   const base = (d: (typeof decoded)[number]) => ({
     username: d.username,
     password: d.password,
+    auth: d.token,
     expiresAt: expiry(d),
     region: request.region,
     ...(request.role ? { role: request.role } : {}),
@@ -140,7 +126,7 @@ export function credentialsFor(
 }
 
 /** All credentials in input order, one per host (the first wins when two items resolve to one host). */
-export function orderCredentials(all: readonly Credential[]): Credential[] {
+export function orderCredentials(all: readonly DockerCredential[]): DockerCredential[] {
   const seen = new Set<string>();
   return [...all]
     .sort((a, b) => a.order - b.order)

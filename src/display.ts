@@ -21,6 +21,13 @@ export function display(text: string): string {
 export function redactUserinfo(text: string): string {
   const scheme = SCHEME.exec(text)?.[0] ?? '';
   const rest = text.slice(scheme.length);
+  // `file:///…` has an empty authority: its '@'s are path (node_modules/@scope), not userinfo.
+  if (scheme && rest.startsWith('/')) return text;
   const end = [...rest.matchAll(/@(?!sha256:)/gi)].at(-1)?.index ?? -1;
   return end < 0 ? text : `${scheme}***${rest.slice(end)}`;
+}
+
+/** Free text: every `scheme://…` up to the next whitespace loses its userinfo by the rule above. */
+export function redactUrls(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S*/gi, (url) => redactUserinfo(url));
 }

@@ -3,6 +3,7 @@
 // CLI's boilerplate before it reaches a message. Every run is bounded, helpers included (bounded-exec).
 import { which } from '@actions/io';
 import { type BoundedOptions, type BoundedResult, runBounded } from './bounded-exec.js';
+import { backoff, REFUSED, type RetryPolicy, retry } from './retry.js';
 
 export type Exec = (command: string, args: string[], opts: BoundedOptions) => Promise<BoundedResult>;
 
@@ -12,8 +13,8 @@ export const DOCKER_TIMEOUT_MS = 30_000;
 const found = new Map<string, Promise<string | undefined>>();
 
 /**
- * The docker CLI's absolute path, looked up once per PATH: @actions/exec would otherwise scan PATH again
- * for every one of a dozen logins and logouts.
+ * The docker CLI's absolute path, looked up once per PATH, not again for every one of a dozen logins and
+ * logouts.
  */
 export function dockerPath(): Promise<string | undefined> {
   const path = process.env.PATH ?? '';
@@ -40,9 +41,9 @@ export function cleanDockerOutput(text: string): string {
     .join(' ');
 }
 
-/** A failure worth retrying: the registry was not reached or the connection broke, never a 401/403. */
+/** A failure worth retrying: the registry was not reached or the connection broke, never a refusal. */
 export function isTransientDockerError(message: string): boolean {
-  if (/\b(401|403)\b|unauthorized|denied|forbidden/i.test(message)) return false;
+  if (REFUSED.test(message)) return false;
   return /dial tcp|connection refused|connection reset|i\/o timeout|no such host|TLS handshake timeout|EOF|timeout|temporary failure|server misbehaving|502|503|504/i.test(
     message,
   );
@@ -65,35 +66,29 @@ function resultOf(out: BoundedResult, timeoutMs: number): DockerResult {
   };
 }
 
-export interface RetryPolicy {
-  attempts: number;
-  delayMs: (attempt: number) => number;
-}
+export const DOCKER_RETRY: RetryPolicy = backoff(3);
 
-export const DOCKER_RETRY: RetryPolicy = { attempts: 3, delayMs: (n) => 500 * 2 ** (n - 1) };
-
-export async function dockerLogin(
+export function dockerLogin(
   host: string,
   username: string,
   password: string,
   env: NodeJS.ProcessEnv,
   timeoutMs: number = DOCKER_TIMEOUT_MS,
-  retry: RetryPolicy = DOCKER_RETRY,
+  policy: RetryPolicy = DOCKER_RETRY,
   exec: Exec = runBounded,
 ): Promise<DockerResult> {
-  let last: DockerResult = { ok: false, message: '' };
-  for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+  const attempt = async (): Promise<DockerResult> => {
     const out = await exec(await docker(), ['login', '--username', username, '--password-stdin', host], {
       input: Buffer.from(password),
       env,
       timeoutMs,
     });
-    last = resultOf(out, timeoutMs);
-    // A timeout is not retried: a hung helper hangs again.
-    if (last.ok || out.timedOut || !isTransientDockerError(last.message) || attempt === retry.attempts) break;
-    await new Promise((r) => setTimeout(r, retry.delayMs(attempt)));
-  }
-  return last;
+    return resultOf(out, timeoutMs);
+  };
+  // A timeout is not retried: a hung helper hangs again.
+  const retryable = (r: DockerResult) =>
+    !r.ok && r.timedOutAfterMs === undefined && isTransientDockerError(r.message);
+  return retry(policy, attempt, retryable);
 }
 
 export async function dockerLogout(

@@ -1,8 +1,13 @@
 // Turns a docker credential helper's failure (one that `docker login`/`docker logout` ran, or one we asked
 // ourselves) into one paragraph naming the helper and the host, the cause and the fix. Never a secret:
 // only the length of the password, and a helper's own words only when the call carried no secret back.
+import type { LoginOutcome } from './diagnose-login.js';
 import type { DockerConfig } from './docker-config.js';
 import { finish, sentence } from './message.js';
+import { findOnPath } from './path-lookup.js';
+import { storeHelperFor } from './store-helper.js';
+import { ECR_HELPER, ECR_HELPER_BINARY } from './stores/ecr-helper.js';
+import type { DockerCredential, LoginMethod } from './types.js';
 
 /** wincred's and Docker Desktop's limit on a stored secret, in characters. */
 export const STORE_SECRET_LIMIT = 2500;
@@ -142,29 +147,53 @@ export function describeHelperFailure(
   return finish(`${sentence(text)} Fix: ${fixesFor(f, helper, cause)}`, env, undefined, secrets);
 }
 
-/** Docker's default credential store on each platform (when the config names none and holds no `auths`). */
-const PLATFORM_DEFAULT: Partial<Record<NodeJS.Platform, string[]>> = {
-  win32: ['wincred'],
-  darwin: ['osxkeychain'],
-  linux: ['pass', 'secretservice'],
-};
-
 /**
- * The helper the docker CLI will hand `host`'s credential to: the config's, or (with no credsStore, no
- * credHelpers and no `auths` entry at all) the platform's default when its binary is on PATH.
+ * The credential helper's failure behind a store's refusal, in one paragraph: the Amazon ECR helper's `get`
+ * that the ecr-helper store ran, or the helper `docker login` handed the password to. Undefined when no
+ * helper took part (the registry's or docker's own diagnosis applies then).
  */
-export function storeHelperFor(
+export function helperFailureOf(
+  credential: DockerCredential,
+  outcome: LoginOutcome,
   config: DockerConfig,
-  host: string,
-  platform: NodeJS.Platform,
-  onPath: (name: string) => boolean,
-): { helper: string; source: 'config' | 'default' } | undefined {
-  // An empty credHelpers value means the file, for the docker CLI.
-  if (config.credHelpers && host in config.credHelpers)
-    return config.credHelpers[host] ? { helper: config.credHelpers[host], source: 'config' } : undefined;
-  if (config.credsStore) return { helper: config.credsStore, source: 'config' };
-  if (config.credHelpers && Object.keys(config.credHelpers).length > 0) return undefined;
-  if (Object.keys(config.auths ?? {}).length > 0) return undefined;
-  const found = (PLATFORM_DEFAULT[platform] ?? []).find((name) => onPath(`docker-credential-${name}`));
-  return found ? { helper: found, source: 'default' } : undefined;
+  env: NodeJS.ProcessEnv,
+  method: LoginMethod,
+): string | undefined {
+  const { host } = credential;
+  const ran = {
+    host,
+    output: outcome.detail,
+    ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}),
+    ...(outcome.timedOutAfterMs !== undefined ? { timedOutAfterMs: outcome.timedOutAfterMs } : {}),
+  };
+  if (outcome.store === 'ecr-helper') {
+    const action = `${ECR_HELPER_BINARY} get`;
+    const failure = describeHelperFailure(
+      {
+        ...ran,
+        helper: ECR_HELPER,
+        action,
+        missing: !!outcome.missing,
+        garbage: !!outcome.garbage,
+        source: 'config',
+        methodDocker: false,
+      },
+      env,
+    );
+    return failure ?? `${action} for ${host} did not answer a credential.`;
+  }
+  if (outcome.store !== 'docker-cli') return undefined;
+  const store = storeHelperFor(config, host, process.platform, (name) => !!findOnPath(name, env));
+  return describeHelperFailure(
+    {
+      ...ran,
+      ...(store ? { helper: store.helper } : {}),
+      action: 'docker login',
+      secretLength: credential.password.length,
+      source: store?.source ?? 'config',
+      methodDocker: method === 'docker',
+    },
+    env,
+    [credential.password],
+  );
 }

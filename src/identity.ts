@@ -1,7 +1,10 @@
 // Who the caller is, for a diagnosis: STS GetCallerIdentity with the same credentials (and proxy) as the
-// call that failed. Best-effort and bounded: one attempt, a short timeout, undefined on any failure. The
-// STS client is loaded only when a diagnosis needs it.
-import { type ApiSettings, clientConfig } from './aws.js';
+// call that failed. Best-effort and bounded: one attempt, a short timeout, undefined on any failure (its
+// cause goes to the debug log). The STS client is loaded only when a diagnosis needs it.
+import { STS } from './aws-env.js';
+import { scrub } from './message.js';
+import * as runner from './runner.js';
+import { type ApiSettings, clientConfig } from './token-api.js';
 
 export interface CallerIdentity {
   arn: string;
@@ -22,7 +25,7 @@ export async function callerIdentity(
   let timer: NodeJS.Timeout | undefined;
   const ask = async (): Promise<CallerIdentity | undefined> => {
     const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-    const config = clientConfig('sts', region, false, { ...settings, maxAttempts: 1 }, role);
+    const config = await clientConfig(STS, region, false, { ...settings, maxAttempts: 1 }, role);
     config.requestHandler.connectionTimeout = limit;
     config.requestHandler.requestTimeout = limit;
     const sts = new STSClient(config);
@@ -34,7 +37,14 @@ export async function callerIdentity(
     timer = setTimeout(() => resolve(undefined), limit + 500);
   });
   try {
-    return await Promise.race([ask().catch(() => undefined), deadline]);
+    const asked = ask().catch((error: unknown) => {
+      const raw = (error as Error)?.stack ?? String(error);
+      runner.debug(
+        scrub(`STS GetCallerIdentity for the diagnosis failed: ${raw}`, settings.env, settings.httpProxy),
+      );
+      return undefined;
+    });
+    return await Promise.race([asked, deadline]);
   } finally {
     clearTimeout(timer);
     client?.destroy();

@@ -1,27 +1,9 @@
-// Reads every input once into a typed Plan. Pure apart from the `read` and `env` it is given, so the
+// Reads every input once into typed Settings. Pure apart from the `read` and `env` it is given, so the
 // whole bad-input table is unit-testable; every problem is collected and reported together, before
 // any network call or disk write.
 import { display, redactUserinfo } from './display.js';
-import { isRegion, type Partition, parseRegistryList, partitionOfRegion, type Registry } from './registry.js';
-import { planTokenRequests, type TokenRequest } from './token-plan.js';
-
-export type LoginMethod = 'auto' | 'docker' | 'config-file';
-
-export interface Plan {
-  registries: Registry[];
-  /** Token requests; a private request with no registries is the caller's own default registry. */
-  requests: TokenRequest[];
-  region?: string;
-  maskPassword: boolean;
-  skipLogout: boolean;
-  httpProxy?: string;
-  maxAttempts: number;
-  apiTimeoutSeconds: number;
-  isolateConfig: boolean;
-  loginMethod: LoginMethod;
-  /** Role ARN per registry host (from `registry-roles`). */
-  roles: Map<string, string>;
-}
+import { isRegion, PARTITIONS, parseRegistryList, type Registry } from './registry.js';
+import type { Settings } from './types.js';
 
 export class InputError extends Error {
   constructor(readonly problems: string[]) {
@@ -33,8 +15,7 @@ export class InputError extends Error {
 export const LIMITS = { valueLength: 32_768, items: 100, maxAttempts: 10, apiTimeoutSeconds: 300 } as const;
 
 const REGION_SOURCES = 'the `region` input, AWS_REGION or AWS_DEFAULT_REGION';
-const ROLE_ARN =
-  /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+const ROLE_ARN = new RegExp(`^arn:(${PARTITIONS.join('|')}):iam::(\\d{12}):role\\/[\\w+=,.@/-]{1,512}$`);
 
 type Read = (name: string) => string;
 
@@ -48,7 +29,7 @@ function hasControlCharacter(value: string, multiline: boolean): boolean {
   return false;
 }
 
-export function parsePlan(read: Read, env: NodeJS.ProcessEnv): Plan {
+export function parseSettings(read: Read, env: NodeJS.ProcessEnv): Settings {
   const problems: string[] = [];
   const text = (name: string, multiline = false): string => {
     const value = read(name);
@@ -93,10 +74,9 @@ export function parsePlan(read: Read, env: NodeJS.ProcessEnv): Plan {
   const registries = parseRegistries(text('registries', true), region, registryType, problems);
   const roles = parseRoles(text('registry-roles', true), registries, region, problems);
 
-  const plan: Plan = {
+  const settings: Settings = {
     registries,
-    requests: [],
-    region,
+    ...(region ? { region } : {}),
     maskPassword: bool('mask-password', true),
     skipLogout: bool('skip-logout', false),
     httpProxy: parseProxy(text('http-proxy'), problems),
@@ -107,15 +87,7 @@ export function parsePlan(read: Read, env: NodeJS.ProcessEnv): Plan {
     roles,
   };
   if (problems.length > 0) throw new InputError(problems);
-
-  plan.requests = planTokenRequests(registries, (r) => roles.get(r.host));
-  if (registries.length === 0 && region) plan.requests.push(defaultRequest(region));
-  return plan;
-}
-
-function defaultRequest(region: string): TokenRequest {
-  const partition: Partition = partitionOfRegion(region);
-  return { kind: 'private', partition, region, fips: false, registryIds: [], registries: [] };
+  return settings;
 }
 
 function resolveRegion(input: string, env: NodeJS.ProcessEnv, problems: string[]): string | undefined {

@@ -1,18 +1,10 @@
 // Message hygiene shared by the diagnoses: one paragraph on one line, never a secret in it, and how a
 // request travelled (through which proxy, or direct).
-import { bypassesProxy, proxyFor } from './proxy.js';
+import { SECRET_VARIABLES } from './aws-env.js';
+import { redactUrls } from './display.js';
+import { bypassesProxy, PROXY_VARIABLES, proxyFor, proxyRoleFor, proxySetting } from './proxy.js';
 
 type Env = NodeJS.ProcessEnv;
-
-const SECRET_VARIABLES = [
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_SECURITY_TOKEN',
-  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
-];
-
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
 /** One paragraph, at most one line, with no secret in it. */
 export function finish(text: string, env: Env, httpProxy: string | undefined, extra: string[] = []): string {
@@ -32,7 +24,8 @@ export function proxyUrl(value: string | undefined): URL | undefined {
 export function scrub(text: string, env: Env, httpProxy?: string, extra: string[] = []): string {
   const secrets = new Set<string>(extra);
   for (const name of SECRET_VARIABLES) if (env[name]) secrets.add(env[name] as string);
-  for (const value of [httpProxy, ...PROXY_VARIABLES.map((n) => env[n])]) {
+  const proxyValues = [...PROXY_VARIABLES.https, ...PROXY_VARIABLES.http].map((n) => env[n]);
+  for (const value of [httpProxy, ...proxyValues]) {
     const url = proxyUrl(value);
     // The user name is not secret (and may be a common word); the password is.
     if (!url?.password) continue;
@@ -43,7 +36,7 @@ export function scrub(text: string, env: Env, httpProxy?: string, extra: string[
       // not percent-encoded
     }
   }
-  let out = text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@');
+  let out = redactUrls(text);
   for (const s of [...secrets].filter((x) => x.length >= 6).sort((a, b) => b.length - a.length)) {
     out = out.split(s).join('***');
   }
@@ -69,11 +62,6 @@ export function hostPort(url: string): string {
   }
 }
 
-function proxyVariable(env: Env, https: boolean): string | undefined {
-  const names = https ? ['HTTPS_PROXY', 'https_proxy'] : ['HTTP_PROXY', 'http_proxy'];
-  return names.find((n) => env[n]?.trim());
-}
-
 /** How a request to `target` travels: through which proxy (host:port and where it was configured), or direct. */
 export function proxyNote(target: string, httpProxy: string | undefined, env: Env): string {
   let chosen: string | undefined;
@@ -84,16 +72,15 @@ export function proxyNote(target: string, httpProxy: string | undefined, env: En
   } catch {
     return 'no proxy';
   }
-  const https = url.protocol === 'https:';
+  const fromEnv = proxySetting(env, proxyRoleFor(url))?.variable;
   if (chosen) {
-    const where = httpProxy ? 'the http-proxy input' : (proxyVariable(env, https) ?? 'the environment');
+    const where = httpProxy ? 'the http-proxy input' : (fromEnv ?? 'the environment');
     const p = proxyUrl(chosen);
     return `through the proxy ${p ? p.host : '(unparsable URL)'} (from ${where})`;
   }
-  const configured = httpProxy || proxyVariable(env, https);
-  const noProxy = env.NO_PROXY || env.no_proxy;
-  if (configured && bypassesProxy(url, noProxy)) {
-    return `directly, not through the configured proxy, because ${env.NO_PROXY ? 'NO_PROXY' : 'no_proxy'} covers ${url.host}`;
+  const noProxy = proxySetting(env, 'bypass');
+  if ((httpProxy || fromEnv) && noProxy && bypassesProxy(url, noProxy.value)) {
+    return `directly, not through the configured proxy, because ${noProxy.variable} covers ${url.host}`;
   }
   return 'directly (no proxy configured)';
 }

@@ -7,8 +7,27 @@ import { HttpsProxyAgent } from 'https-proxy-agent';
 
 type Env = NodeJS.ProcessEnv;
 
-function envValue(env: Env, name: string): string | undefined {
-  return (env[name.toUpperCase()] || env[name.toLowerCase()] || '').trim() || undefined;
+/** The proxy variables by role, upper case first (curl and the docker CLI read both spellings). */
+export const PROXY_VARIABLES = {
+  https: ['HTTPS_PROXY', 'https_proxy'],
+  http: ['HTTP_PROXY', 'http_proxy'],
+  bypass: ['NO_PROXY', 'no_proxy'],
+} as const;
+
+export type ProxyRole = keyof typeof PROXY_VARIABLES;
+
+/** The variable that sets a role (the first spelling with a non-blank value) and its trimmed value. */
+export function proxySetting(env: Env, role: ProxyRole): { variable: string; value: string } | undefined {
+  for (const variable of PROXY_VARIABLES[role]) {
+    const value = env[variable]?.trim();
+    if (value) return { variable, value };
+  }
+  return undefined;
+}
+
+/** Which proxy variable serves a target URL's scheme. */
+export function proxyRoleFor(target: URL): ProxyRole {
+  return target.protocol === 'https:' ? 'https' : 'http';
 }
 
 /** True when NO_PROXY (entries: `*`, exact host, `.suffix` or bare domain for subdomains, host:port) covers the target. */
@@ -36,9 +55,9 @@ export function bypassesProxy(target: URL, noProxy: string | undefined): boolean
 /** The proxy URL for a target URL, or undefined for a direct connection. */
 export function proxyFor(target: string, httpProxyInput: string | undefined, env: Env): string | undefined {
   const url = new URL(target);
-  if (bypassesProxy(url, envValue(env, 'no_proxy'))) return undefined;
+  if (bypassesProxy(url, proxySetting(env, 'bypass')?.value)) return undefined;
   if (httpProxyInput) return httpProxyInput;
-  return envValue(env, url.protocol === 'https:' ? 'https_proxy' : 'http_proxy');
+  return proxySetting(env, proxyRoleFor(url))?.value;
 }
 
 /** An agent that tunnels (https) or forwards (http) through the proxy, or undefined for direct. */

@@ -1,17 +1,21 @@
 // Grammar of the `registries` input: account IDs, ECR registry hosts and pasted image URIs.
-// Pure: no I/O, no env reads. Host forms follow /work/shared/ecr-hosts.md.
+// Pure: no I/O, no env reads. Host forms and partitions are described in docs/ecr-hosts.md.
 
 import { display, redactUserinfo } from './display.js';
 
-export type Partition =
-  | 'aws'
-  | 'aws-cn'
-  | 'aws-us-gov'
-  | 'aws-iso'
-  | 'aws-iso-b'
-  | 'aws-iso-e'
-  | 'aws-iso-f'
-  | 'aws-eusc';
+/** The AWS partitions, the one list every partition rule here (and the role-ARN check) is built from. */
+export const PARTITIONS = [
+  'aws',
+  'aws-cn',
+  'aws-us-gov',
+  'aws-iso',
+  'aws-iso-b',
+  'aws-iso-e',
+  'aws-iso-f',
+  'aws-eusc',
+] as const;
+
+export type Partition = (typeof PARTITIONS)[number];
 
 export interface PrivateRegistry {
   kind: 'private';
@@ -92,7 +96,8 @@ const STANDARD_SUFFIX: Record<Partition, string> = {
   'aws-eusc': 'amazonaws.eu',
 };
 
-const DUAL_STACK_SUFFIX: Partial<Record<Partition, string>> = {
+/** Registry (dkr-ecr) hosts on the dual-stack domains; the other partitions have none. */
+const DUAL_STACK_REGISTRY_SUFFIX: Partial<Record<Partition, string>> = {
   aws: 'on.aws',
   'aws-us-gov': 'on.aws',
   'aws-cn': 'on.amazonwebservices.com.cn',
@@ -125,13 +130,8 @@ function accountProblem(digits: string): string | undefined {
   );
 }
 
-/** The partition's standard DNS suffix (`amazonaws.com`, `amazonaws.com.cn`, …), for API endpoints too. */
-export function dnsSuffix(partition: Partition): string {
-  return STANDARD_SUFFIX[partition];
-}
-
 function standardHost(account: string, region: string, partition: Partition): string {
-  return `${account}.dkr.ecr.${region}.${dnsSuffix(partition)}`;
+  return `${account}.dkr.ecr.${region}.${STANDARD_SUFFIX[partition]}`;
 }
 
 /** Classifies a lower-case host: a registry, or the reason it is not one. */
@@ -159,7 +159,7 @@ function parseHost(host: string, item: string): Registry | string {
   if (!rule) return `unknown domain ${display(suffix)}: ECR hosts end in ${[...SUFFIXES.keys()].join(', ')}`;
   if (!isRegion(region)) return `${display(region)} is not an AWS region (like us-east-1)`;
   const partition = partitionOfRegion(region);
-  const dualSuffix = DUAL_STACK_SUFFIX[partition];
+  const dualSuffix = DUAL_STACK_REGISTRY_SUFFIX[partition];
   if (!rule.partitions.includes(partition)) {
     const expected = dualSuffix
       ? `${STANDARD_SUFFIX[partition]} or ${dualSuffix}`

@@ -1,8 +1,10 @@
 // registry-roles: the token for a registry is fetched with a role assumed from the step's own
 // credentials. One AssumeRole per role however many regions use it; the STS client is loaded only
 // when a role is configured.
-import { type ApiSettings, type CredentialProvider, clientConfig } from './aws.js';
+import { STS } from './aws-env.js';
 import * as runner from './runner.js';
+import { type ApiSettings, type CredentialProvider, clientConfig } from './token-api.js';
+import type { AwsCredentials } from './types.js';
 
 /** AssumeRole failed: carries the role so the diagnosis can name it (the SDK error alone does not). */
 export class AssumeRoleError extends Error {
@@ -21,9 +23,9 @@ export function sessionName(env: NodeJS.ProcessEnv): string {
   return `ecr-login-${run}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
 }
 
-async function assume(role: string, region: string, settings: ApiSettings) {
+async function assume(role: string, region: string, settings: ApiSettings): Promise<AwsCredentials> {
   const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
-  const client = new STSClient(clientConfig('sts', region, false, settings));
+  const client = new STSClient(await clientConfig(STS, region, false, settings));
   try {
     const out = await client.send(
       new AssumeRoleCommand({
@@ -49,15 +51,16 @@ async function assume(role: string, region: string, settings: ApiSettings) {
   }
 }
 
-/** A credentials factory for ApiSettings.credentialsFor, assuming each role once. */
-export function roleAssumer(
-  settings: () => ApiSettings,
-): (role: string, region: string) => CredentialProvider {
+/**
+ * A credentials factory for ApiSettings.credentialsFor, assuming each role once with `base`: the step's
+ * own settings, whose calls are signed by the SDK's default chain (never by another role).
+ */
+export function roleAssumer(base: ApiSettings): (role: string, region: string) => CredentialProvider {
   const cache = new Map<string, ReturnType<typeof assume>>();
   return (role, region) => () => {
     let pending = cache.get(role);
     if (!pending) {
-      pending = assume(role, region, settings());
+      pending = assume(role, region, base);
       cache.set(role, pending);
     }
     return pending;

@@ -1,5 +1,12 @@
-// Groups parsed registries into GetAuthorizationToken calls. Pure.
-import type { Partition, PrivateRegistry, PublicRegistry, Registry } from './registry.js';
+// Plans the GetAuthorizationToken calls: registries grouped per call, or the caller's default registry. Pure.
+import {
+  type Partition,
+  type PrivateRegistry,
+  type PublicRegistry,
+  partitionOfRegion,
+  type Registry,
+} from './registry.js';
+import type { Settings } from './types.js';
 
 /** The API's limit on `registryIds` per call. */
 export const MAX_REGISTRY_IDS = 10;
@@ -14,7 +21,7 @@ export interface PrivateTokenRequest {
   registries: PrivateRegistry[];
 }
 
-export interface PublicTokenRequest {
+interface PublicTokenRequest {
   kind: 'public';
   region: 'us-east-1';
   role?: string;
@@ -22,6 +29,19 @@ export interface PublicTokenRequest {
 }
 
 export type TokenRequest = PrivateTokenRequest | PublicTokenRequest;
+
+/**
+ * The token requests for these settings, each registry with its role; with no registries listed, one
+ * request for the caller's own default registry in the region (a private request with no registries).
+ */
+export function planTokens(settings: Settings): TokenRequest[] {
+  const { registries, roles, region } = settings;
+  if (registries.length === 0 && region) {
+    const partition = partitionOfRegion(region);
+    return [{ kind: 'private', partition, region, fips: false, registryIds: [], registries: [] }];
+  }
+  return planTokenRequests(registries, (r) => roles.get(r.host));
+}
 
 /**
  * One private request per (partition, region, fips, role), split into chunks of at most

@@ -362,7 +362,7 @@ describe.skipIf(
       const configFile = join(w.home, '.docker', 'config.json');
       const main = await step(w, 'main');
       expectOk(main);
-      expect(main.maskedLog).toContain(`${src().loginHost} is served by the Amazon ECR credential helper`);
+      expect(main.maskedLog).toContain(`Logged in to ${src().loginHost} (Amazon ECR credential helper)`);
       expect(main.summary).toContain('Amazon ECR credential helper');
       expect(await ecrHelper.calls()).toEqual([{ verb: 'get', host: src().loginHost }]);
       const key = src().loginHost.replace(/[^a-zA-Z0-9_]+/g, '_');

@@ -1,4 +1,4 @@
-// Plays the GitHub Actions runner for this JavaScript action, per shared/runner-contract.md: inputs as
+// Plays the GitHub Actions runner for this JavaScript action, per docs/runner-contract.md: inputs as
 // INPUT_* with action.yml defaults, per-step file commands, post after main with STATE_* and GITHUB_ENV /
 // GITHUB_PATH carried over, workflow commands and masking read back from the step's output.
 import { spawn } from 'node:child_process';

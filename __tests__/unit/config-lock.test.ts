@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LOCK_DEFAULTS, lockFile, withConfigLock } from '../../src/config-lock.js';
@@ -40,11 +40,16 @@ const tick = () => new Promise((r) => setImmediate(r));
 
 describe('withConfigLock', () => {
   it('has sane defaults and lives beside config.json', () => {
-    expect(LOCK_DEFAULTS).toEqual({ staleMs: 30_000, timeoutMs: 60_000, pollMs: 25 });
+    expect(LOCK_DEFAULTS).toEqual({
+      staleMs: 30_000,
+      timeoutMs: 60_000,
+      pollMs: 25,
+      onWait: expect.any(Function),
+    });
     expect(lockFile('/x/.docker')).toBe('/x/.docker/config.json.lock');
   });
 
-  it('holds the lock file (0600, our pid and a unique token) during the body and removes it after', async () => {
+  it('holds the lock file (0600, naming our pid, host and machine, with a unique token) during the body and removes it after', async () => {
     const path = lockFile(dir);
     const seen = await withConfigLock(
       dir,
@@ -52,7 +57,13 @@ describe('withConfigLock', () => {
       FAST,
     );
     expect(seen.mode).toBe(0o600);
-    expect(seen.text).toMatch(new RegExp(`^${process.pid} [0-9a-f]{16}\\n$`));
+    expect(seen.text.endsWith('\n')).toBe(true);
+    expect(JSON.parse(seen.text)).toEqual({
+      pid: process.pid,
+      host: hostname(),
+      machine: expect.stringMatching(/^[0-9a-f]{8}$/),
+      token: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
     expect(existsSync(path)).toBe(false);
   });
 
@@ -108,7 +119,7 @@ describe('withConfigLock', () => {
       ...FAST,
       staleMs: 60_000,
     });
-    expect(holder).toMatch(new RegExp(`^${process.pid} `));
+    expect(JSON.parse(holder).pid).toBe(process.pid);
     expect(existsSync(path)).toBe(false);
   });
 
@@ -166,7 +177,7 @@ describe('withConfigLock', () => {
     expect(await readdir(dir)).toEqual(['config.json.lock']);
   });
 
-  it('does not break a fresh lock: times out naming the lock path, and leaves the lock', async () => {
+  it('does not break a fresh lock of an unnamed holder: times out naming the lock path, never inviting its removal', async () => {
     const path = lockFile(dir);
     await writeFile(path, '4242\n');
     let ran = false;
@@ -178,7 +189,9 @@ describe('withConfigLock', () => {
         },
         { staleMs: 600_000, timeoutMs: 30, pollMs: 2 },
       ),
-    ).rejects.toThrow(`timed out after 0.03s waiting for ${path}; remove it if no job holds it`);
+    ).rejects.toThrow(
+      `timed out after 0.03s waiting for ${path}, held by a process that did not name itself; such a lock is broken when it is 600s old.`,
+    );
     expect(ran).toBe(false);
     expect(await readFile(path, 'utf8')).toBe('4242\n');
   });

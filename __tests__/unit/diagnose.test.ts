@@ -6,22 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type ApiSettings, endpointFor, getAuthorizationToken } from '../../src/aws.js';
-import type { Credential } from '../../src/credentials.js';
-import {
-  type ApiFailureContext,
-  CREDENTIAL_VARIABLES,
-  clockSkewSeconds,
-  credentialVariablesNote,
-  describeApiFailure,
-} from '../../src/diagnose.js';
+import { CREDENTIAL_VARIABLES, ECR, ECR_PUBLIC, STS } from '../../src/aws-env.js';
+import { credentialVariablesNote, describeApiFailure } from '../../src/diagnose.js';
+import { type ApiCall, clockSkewSeconds } from '../../src/diagnose-facts.js';
 import { describeLoginFailure } from '../../src/diagnose-login.js';
 import { dockerLogin } from '../../src/docker-cli.js';
 import { callerIdentity, principalName, roleArnOfSession } from '../../src/identity.js';
 import { proxyNote, scrub } from '../../src/message.js';
-import { proveCredential } from '../../src/probe.js';
 import { roleAssumer } from '../../src/roles.js';
+import { type ApiSettings, getAuthorizationToken } from '../../src/token-api.js';
 import type { PrivateTokenRequest } from '../../src/token-plan.js';
+import type { DockerCredential } from '../../src/types.js';
+import { verifyCredential } from '../../src/verify.js';
 import { freePort } from '../support/daemon.js';
 import { type EcrStandIn, startEcrStandIn } from '../support/ecr-stand-in.js';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.js';
@@ -112,11 +108,12 @@ function settings(over: Partial<ApiSettings> = {}): ApiSettings {
   return { maxAttempts: 1, timeoutSeconds: 5, env: process.env, ...over };
 }
 
-function ctxFor(s: ApiSettings, over: Partial<ApiFailureContext> = {}): ApiFailureContext {
+function ctxFor(s: ApiSettings, over: Partial<ApiCall> = {}): ApiCall {
   return {
+    service: ECR,
     action: 'ecr:GetAuthorizationToken',
-    endpoint: endpointFor('ecr', REGION, false, s.env),
     region: REGION,
+    fips: false,
     settings: s,
     ...over,
   };
@@ -160,6 +157,8 @@ describe('AccessDeniedException', () => {
       '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:GetAuthorizationToken","Resource":"*"}]}',
     );
     expect(message).toContain('role gha-deploy');
+    // The stand-in's x-amzn-requestid, as the SDK read it.
+    expect(message).toMatch(/ AWS request ID: [0-9a-f-]{36}\.$/);
     // Asked STS, signed with the same keys.
     const asked = sts.requests.slice(before);
     expect(asked.map((r) => [r.action, r.accessKeyId])).toEqual([['GetCallerIdentity', KEY_ID]]);
@@ -170,7 +169,7 @@ describe('AccessDeniedException', () => {
     const role = 'arn:aws:iam::222222222222:role/pull-only';
     ecr.config.accessDeniedRegions = [REGION];
     const s = settings();
-    s.credentialsFor = roleAssumer(() => ({ ...s, credentialsFor: undefined }));
+    s.credentialsFor = roleAssumer({ ...s });
     const message = await describeApiFailure(await tokenError(s, { ...REQUEST, role }), ctxFor(s, { role }));
     expect(message).toContain('was denied for arn:aws:sts::222222222222:assumed-role/pull-only/ecr-login-');
     expect(message).toContain(`(role ${role} from registry-roles)`);
@@ -218,10 +217,7 @@ describe('AccessDeniedException', () => {
     }
     const message = await describeApiFailure(
       error,
-      ctxFor(s, {
-        action: 'ecr-public:GetAuthorizationToken',
-        endpoint: endpointFor('ecr-public', REGION, false, s.env),
-      }),
+      ctxFor(s, { service: ECR_PUBLIC, action: 'ecr-public:GetAuthorizationToken' }),
     );
     expect(message).toContain('sts:GetServiceBearerToken was denied for');
     expect(message).toContain('"Action":["ecr-public:GetAuthorizationToken","sts:GetServiceBearerToken"]');
@@ -248,7 +244,7 @@ describe('expired sessions', () => {
     const s = settings();
     const message = await describeApiFailure(
       error,
-      ctxFor(s, { action: 'sts:GetCallerIdentity', endpoint: sts.url }),
+      ctxFor(s, { service: STS, action: 'sts:GetCallerIdentity' }),
     );
     expect(message).toContain("ExpiredToken: the job's AWS session has expired");
   });
@@ -286,7 +282,7 @@ describe('invalid or mixed keys', () => {
     const s = settings();
     const message = await describeApiFailure(
       error,
-      ctxFor(s, { action: 'sts:GetCallerIdentity', endpoint: server.url }),
+      ctxFor(s, { service: STS, action: 'sts:GetCallerIdentity' }),
     );
     expect(message).toContain('InvalidClientTokenId: AWS did not accept the credentials');
     expect(message).toContain('AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (');
@@ -478,7 +474,7 @@ describe('sts:AssumeRole denied', () => {
     const role = 'arn:aws:iam::222222222222:role/ecr-pull';
     sts.config.deniedRoles = [role];
     const s = settings();
-    s.credentialsFor = roleAssumer(() => ({ ...s, credentialsFor: undefined }));
+    s.credentialsFor = roleAssumer({ ...s });
     const error = await tokenError(s, { ...REQUEST, role });
     expect((error as Error).constructor.name).toBe('AssumeRoleError');
     const message = await describeApiFailure(error, ctxFor(s, { role }));
@@ -499,7 +495,7 @@ describe('sts:AssumeRole denied', () => {
     const role = 'arn:aws:iam::222222222222:role/ecr-pull';
     sts.config.expiredToken = true;
     const s = settings();
-    s.credentialsFor = roleAssumer(() => ({ ...s, credentialsFor: undefined }));
+    s.credentialsFor = roleAssumer({ ...s });
     const message = await describeApiFailure(await tokenError(s, { ...REQUEST, role }), ctxFor(s, { role }));
     expect(message).toContain(
       `Could not assume ${role} for ecr:GetAuthorizationToken: sts:AssumeRole failed`,
@@ -572,11 +568,12 @@ describe.skipIf(!hasRegistry)('registry refusals (real docker-registry)', () => 
     await rm(dockerConfig, { recursive: true, force: true });
   });
 
-  const cred = (over: Partial<Credential> = {}): Credential => ({
+  const cred = (over: Partial<DockerCredential> = {}): DockerCredential => ({
     host: registry.host,
     scheme: 'http',
     username: 'AWS',
     password: 'a-wrong-password-0123',
+    auth: Buffer.from('AWS:a-wrong-password-0123').toString('base64'),
     expiresAt: new Date(Date.now() + 12 * 3600_000),
     kind: 'private',
     account: '123456789012',
@@ -585,14 +582,14 @@ describe.skipIf(!hasRegistry)('registry refusals (real docker-registry)', () => 
     ...over,
   });
 
-  it('our /v2/ proof answered 401: token facts, the 12-hour expiry, the cross-account hint', async () => {
+  it('our /v2/ check answered 401: token facts, the 12-hour expiry, the cross-account hint', async () => {
     const c = cred();
-    const token = Buffer.from(`AWS:${c.password}`).toString('base64');
-    const proof = await proveCredential('http', c.host, token, { env: {}, timeoutMs: 5000, attempts: 1 });
-    expect(proof.status).toBe(401);
+    const token = c.auth;
+    const check = await verifyCredential(c, { env: {}, timeoutMs: 5000, attempts: 1 });
+    expect(check.status).toBe(401);
     const message = describeLoginFailure(
       c,
-      { via: 'proof', status: 401, detail: proof.message },
+      { store: 'config-file', status: 401, detail: check.message },
       { env: {} },
     );
     expect(message).toContain(
@@ -617,7 +614,7 @@ describe.skipIf(!hasRegistry)('registry refusals (real docker-registry)', () => 
       { attempts: 1, delayMs: () => 0 },
     );
     expect(result.ok).toBe(false);
-    const message = describeLoginFailure(c, { via: 'docker', detail: result.message }, { env: {} });
+    const message = describeLoginFailure(c, { store: 'docker-cli', detail: result.message }, { env: {} });
     expect(message).toMatch(/^docker login was refused with a fresh token: .*(401|unauthorized)/i);
     expect(message).toContain('ECR tokens last 12 hours');
     expectClean(message, [c.password]);
@@ -627,12 +624,11 @@ describe.skipIf(!hasRegistry)('registry refusals (real docker-registry)', () => 
     const proxyPort = await freePort();
     const c = cred({ host: `127.0.0.1:${await freePort()}` });
     const route = { env: {}, httpProxy: `http://u:${PROXY_PASSWORD}@127.0.0.1:${proxyPort}` };
-    const proof = await proveCredential('http', c.host, 'dG9rZW4=', {
-      ...route,
-      timeoutMs: 2000,
-      attempts: 1,
-    });
-    const message = describeLoginFailure(c, { via: 'proof', detail: proof.message }, route);
+    const check = await verifyCredential(
+      { ...c, auth: 'dG9rZW4=' },
+      { ...route, timeoutMs: 2000, attempts: 1 },
+    );
+    const message = describeLoginFailure(c, { store: 'config-file', detail: check.message }, route);
     expect(message).toContain(`The registry check failed: GET http://${c.host}/v2/ failed: ECONNREFUSED`);
     expect(message).toContain(
       `the request went through the proxy 127.0.0.1:${proxyPort} (from the http-proxy input)`,
@@ -650,6 +646,7 @@ describe('registry refusals that only AWS can produce (hand-made outcome)', () =
         scheme: 'https',
         username: 'AWS',
         password: 'pw-not-shown',
+        auth: 'QVdTOnB3LW5vdC1zaG93bg==',
         expiresAt: new Date(Date.now() + 3600_000),
         kind: 'private',
         account: '111111111111',
@@ -657,7 +654,7 @@ describe('registry refusals that only AWS can produce (hand-made outcome)', () =
         order: 0,
       },
       {
-        via: 'docker',
+        store: 'docker-cli',
         detail: 'Error response from daemon: login attempt failed with status: 401 Unauthorized',
       },
       { env: {} },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { display, redactUserinfo } from '../../src/display.js';
+import { display, redactUrls, redactUserinfo } from '../../src/display.js';
 
 describe('display', () => {
   it.each<[string, string]>([
@@ -63,6 +63,28 @@ describe('redactUserinfo', () => {
   it('never leaves the password in the result', () => {
     for (const pw of ['s3cret', 'p@ss', 'a/b@c', 'x:y']) {
       expect(redactUserinfo(`http://user:${pw}@proxy:3128`)).not.toContain(pw);
+    }
+  });
+});
+
+describe('redactUrls (free text, the same rule per URL)', () => {
+  it.each<[string, string]>([
+    ['via http://u:s3cret@proxy:3128 failed', 'via http://***@proxy:3128 failed'],
+    // The old free-text pattern stopped at the first '@' and left "ss@" of the password behind.
+    ['via http://u:p@ss@proxy:3128 failed', 'via http://***@proxy:3128 failed'],
+    ['(https://u:a/b@c@host/v2/) and http://x:y@z', '(https://***@host/v2/) and http://***@z'],
+    ['no url, user@example.com', 'no url, user@example.com'],
+    // An empty authority has no userinfo: scoped packages in file:/// paths stay readable.
+    ['at file:///w/node_modules/@vitest/runner.js:1', 'at file:///w/node_modules/@vitest/runner.js:1'],
+  ])('%s → %s', (text, redacted) => {
+    expect(redactUrls(text)).toBe(redacted);
+  });
+
+  it('never leaves any part of a password holding @ or /', () => {
+    for (const pw of ['p@ss', 'a/b@c', 'x@y@z']) {
+      const out = redactUrls(`proxy http://user:${pw}@proxy:3128 down`);
+      for (const piece of pw.split(/[@/]/)) expect(out).not.toContain(`${piece}@`);
+      expect(out).not.toContain(pw);
     }
   });
 });

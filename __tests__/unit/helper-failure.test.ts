@@ -5,8 +5,8 @@ import {
   describeHelperFailure,
   type HelperCause,
   type HelperFailure,
-  storeHelperFor,
 } from '../../src/helper-failure.js';
+import { storeHelperFor } from '../../src/store-helper.js';
 
 const HOST = '111111111111.dkr.ecr.us-east-1.amazonaws.com';
 const SECRET = `eyJwYXlsb2FkIjoi${'x'.repeat(3172)}`;

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InputError, LIMITS, type Plan, parsePlan } from '../../src/inputs.js';
+import { InputError, LIMITS, parseSettings } from '../../src/inputs.js';
+import { planTokens } from '../../src/token-plan.js';
+import type { Settings } from '../../src/types.js';
 import { loadAction } from '../support/runner.js';
 
 const A = '111111111111';
@@ -27,8 +29,8 @@ function reader(inputs: Record<string, string>, useDefaults = true) {
   return { read, asked };
 }
 
-function ok(inputs: Record<string, string>, env: NodeJS.ProcessEnv = { AWS_REGION: 'us-east-1' }): Plan {
-  return parsePlan(reader(inputs).read, env);
+function ok(inputs: Record<string, string>, env: NodeJS.ProcessEnv = { AWS_REGION: 'us-east-1' }): Settings {
+  return parseSettings(reader(inputs).read, env);
 }
 
 function problems(
@@ -36,35 +38,35 @@ function problems(
   env: NodeJS.ProcessEnv = { AWS_REGION: 'us-east-1' },
 ): string[] {
   try {
-    parsePlan(reader(inputs).read, env);
+    parseSettings(reader(inputs).read, env);
   } catch (e) {
     expect(e).toBeInstanceOf(InputError);
     return (e as InputError).problems;
   }
-  throw new Error('parsePlan accepted the inputs');
+  throw new Error('parseSettings accepted the inputs');
 }
 
 describe('defaults', () => {
-  it('action.yml declares the inputs parsePlan reads, and nothing else', () => {
+  it('action.yml declares the inputs parseSettings reads, and nothing else', () => {
     const { read, asked } = reader({});
-    parsePlan(read, { AWS_REGION: 'us-east-1' });
+    parseSettings(read, { AWS_REGION: 'us-east-1' });
     expect([...new Set(asked)].sort()).toEqual(Object.keys(defaults).sort());
   });
 
   it('log in to the default registry in the environment’s region', () => {
     const plan = ok({});
-    expect(plan).toEqual<Plan>({
+    expect(planTokens(plan)).toEqual([
+      {
+        kind: 'private',
+        partition: 'aws',
+        region: 'us-east-1',
+        fips: false,
+        registryIds: [],
+        registries: [],
+      },
+    ]);
+    expect(plan).toEqual<Settings>({
       registries: [],
-      requests: [
-        {
-          kind: 'private',
-          partition: 'aws',
-          region: 'us-east-1',
-          fips: false,
-          registryIds: [],
-          registries: [],
-        },
-      ],
       region: 'us-east-1',
       maskPassword: true,
       skipLogout: false,
@@ -78,11 +80,11 @@ describe('defaults', () => {
   });
 
   it('are the same when a harness passes no inputs at all', () => {
-    expect(parsePlan(reader({}, false).read, { AWS_REGION: 'us-east-1' })).toEqual(ok({}));
+    expect(parseSettings(reader({}, false).read, { AWS_REGION: 'us-east-1' })).toEqual(ok({}));
   });
 
   it('default registry in a China region is in partition aws-cn', () => {
-    expect(ok({}, { AWS_REGION: 'cn-north-1' }).requests).toEqual([
+    expect(planTokens(ok({}, { AWS_REGION: 'cn-north-1' }))).toEqual([
       {
         kind: 'private',
         partition: 'aws-cn',
@@ -119,7 +121,7 @@ describe('registry-type', () => {
   it('public with no registries logs in to ECR Public in us-east-1, needing no region', () => {
     const plan = ok({ 'registry-type': 'public' }, {});
     expect(plan.registries.map((r) => r.host)).toEqual(['public.ecr.aws']);
-    expect(plan.requests).toEqual([{ kind: 'public', region: 'us-east-1', registries: plan.registries }]);
+    expect(planTokens(plan)).toEqual([{ kind: 'public', region: 'us-east-1', registries: plan.registries }]);
     expect(plan.region).toBeUndefined();
   });
 
@@ -182,7 +184,7 @@ describe('region', () => {
   it('is not needed when every registry is a host', () => {
     const plan = ok({ registries: `${HOST_A}\n${B}.dkr.ecr.eu-west-1.amazonaws.com` }, {});
     expect(plan.region).toBeUndefined();
-    expect(plan.requests.map((r) => r.region)).toEqual(['us-east-1', 'eu-west-1']);
+    expect(planTokens(plan).map((r) => r.region)).toEqual(['us-east-1', 'eu-west-1']);
   });
 
   it('a bare account ID without any region is refused', () => {
@@ -291,7 +293,9 @@ describe('registry-roles', () => {
       [HOST_A, ROLE_A],
       [`${B}.dkr.ecr.us-east-1.amazonaws.com`, `arn:aws:iam::${B}:role/other`],
     ]);
-    expect(plan.requests.map((r) => [r.region, r.role, r.kind === 'private' ? r.registryIds : []])).toEqual([
+    expect(
+      planTokens(plan).map((r) => [r.region, r.role, r.kind === 'private' ? r.registryIds : []]),
+    ).toEqual([
       ['us-east-1', ROLE_A, [A]],
       ['us-east-1', `arn:aws:iam::${B}:role/other`, [B]],
     ]);
@@ -305,7 +309,7 @@ describe('registry-roles', () => {
   it('accepts a role for the public registry in partition aws, and CRLF lines', () => {
     const plan = ok({ registries: `public.ecr.aws, ${A}`, 'registry-roles': `public.ecr.aws=${ROLE_A}\r\n` });
     expect([...plan.roles]).toEqual([['public.ecr.aws', ROLE_A]]);
-    expect(plan.requests.find((r) => r.kind === 'public')?.role).toBe(ROLE_A);
+    expect(planTokens(plan).find((r) => r.kind === 'public')?.role).toBe(ROLE_A);
   });
 
   it.each<[string, string]>([
@@ -385,7 +389,7 @@ describe('control characters, lengths and counts', () => {
     const ids = (n: number) => Array.from({ length: n }, (_, i) => String(100_000_000_000 + i)).join('\n');
     const plan = ok({ registries: ids(100) });
     expect(plan.registries).toHaveLength(100);
-    expect(plan.requests.map((r) => (r.kind === 'private' ? r.registryIds.length : 0))).toEqual(
+    expect(planTokens(plan).map((r) => (r.kind === 'private' ? r.registryIds.length : 0))).toEqual(
       Array(10).fill(10),
     );
     expect(problems({ registries: ids(101) })).toEqual([
@@ -405,7 +409,7 @@ describe('registries', () => {
       'public.ecr.aws',
     ]);
     expect(
-      plan.requests.map((r) => [
+      planTokens(plan).map((r) => [
         r.kind,
         r.region,
         r.kind === 'private' ? r.registryIds : r.registries.map((x) => x.host),
@@ -431,7 +435,7 @@ describe('all problems together', () => {
   it('reports every bad input at once, in one error', () => {
     let error: InputError | undefined;
     try {
-      parsePlan(
+      parseSettings(
         reader({
           region: 'mars-1',
           registries: 'nope',

@@ -49,9 +49,11 @@ function deps(
     deps: {
       env,
       now: () => new Date(opts.now ?? '2030-01-01T00:00:00Z'),
-      logout: async (host, e) => {
-        calls.push({ host, env: e });
-        return opts.logout?.(host) ?? { ok: true, message: '' };
+      tools: {
+        dockerLogout: async (host, e) => {
+          calls.push({ host, env: e });
+          return opts.logout?.(host) ?? { ok: true, message: '' };
+        },
       },
     },
   };
@@ -87,8 +89,8 @@ describe('runPost', () => {
     );
     const d = deps({
       logins: [
-        { host: H1, via: 'file' },
-        { host: H2, via: 'docker' },
+        { host: H1, store: 'config-file' },
+        { host: H2, store: 'docker-cli' },
       ],
       configDir,
     });
@@ -107,7 +109,7 @@ describe('runPost', () => {
   it('still cleans the file when docker logout fails, and says why only in debug', async () => {
     await writeFile(configPath(), JSON.stringify({ auths: { [H2]: { auth: 'QVdTOmM=' } } }));
     const d = deps(
-      { logins: [{ host: H2, via: 'docker' }], configDir },
+      { logins: [{ host: H2, store: 'docker-cli' }], configDir },
       { logout: () => ({ ok: false, message: 'error erasing credentials' }) },
     );
     await runPost(d.deps);
@@ -123,8 +125,8 @@ describe('runPost', () => {
     await writeFile(configPath(), '{"auths": {"x": "QVdTOnNlY3JldA=="');
     const d = deps({
       logins: [
-        { host: H1, via: 'file' },
-        { host: H2, via: 'file' },
+        { host: H1, store: 'config-file' },
+        { host: H2, store: 'config-file' },
       ],
       configDir,
     });
@@ -141,8 +143,8 @@ describe('runPost', () => {
     await writeFile(configPath(), JSON.stringify({ auths: { [H1]: { auth: 'QVdTOmE=' } } }));
     const state: PostState = {
       logins: [
-        { host: H1, via: 'file' },
-        { host: 'public.ecr.aws', via: 'file' },
+        { host: H1, store: 'config-file' },
+        { host: 'public.ecr.aws', store: 'config-file' },
       ],
       configDir,
       expiresAt: '2030-01-01T12:00:00.000Z',
@@ -157,7 +159,7 @@ describe('runPost', () => {
 
   it('does not warn before the expiry (or exactly at it)', async () => {
     const state: PostState = {
-      logins: [{ host: H1, via: 'file' }],
+      logins: [{ host: H1, store: 'config-file' }],
       configDir,
       expiresAt: '2030-01-01T12:00:00.000Z',
     };
@@ -171,8 +173,8 @@ describe('runPost', () => {
     const d = deps(
       {
         logins: [
-          { host: H1, via: 'docker' },
-          { host: H2, via: 'file' },
+          { host: H1, store: 'docker-cli' },
+          { host: H2, store: 'config-file' },
         ],
         configDir,
         skipLogout: true,
@@ -193,7 +195,7 @@ describe('runPost', () => {
     await mkdir(isolated);
     await writeFile(join(isolated, 'config.json'), JSON.stringify({ auths: { [H1]: { auth: 'QVdTOmE=' } } }));
     const d = deps({
-      logins: [{ host: H1, via: 'docker' }],
+      logins: [{ host: H1, store: 'docker-cli' }],
       configDir: isolated,
       isolatedDir: isolated,
       skipLogout: true,
@@ -209,7 +211,7 @@ describe('runPost', () => {
     await mkdir(isolated, { recursive: true });
     await writeFile(join(isolated, 'config.json'), JSON.stringify({ auths: { [H1]: { auth: 'QVdTOmE=' } } }));
     await runPost(
-      deps({ logins: [{ host: H1, via: 'file' }], configDir: isolated, isolatedDir: isolated }).deps,
+      deps({ logins: [{ host: H1, store: 'config-file' }], configDir: isolated, isolatedDir: isolated }).deps,
     );
     expect(existsSync(isolated)).toBe(false);
     expect(existsSync(join(root, 'runner-temp'))).toBe(true);
@@ -217,7 +219,7 @@ describe('runPost', () => {
 
   it('copes with a config directory that is gone', async () => {
     const gone = join(root, 'gone');
-    await runPost(deps({ logins: [{ host: H1, via: 'file' }], configDir: gone }).deps);
+    await runPost(deps({ logins: [{ host: H1, store: 'config-file' }], configDir: gone }).deps);
     expect(out).toEqual(['Logged out of 1 ECR registry.\n']);
     expect(existsSync(gone)).toBe(false);
   });
@@ -230,9 +232,11 @@ describe('runPost', () => {
     const lock = join(configDir, 'config.json.lock');
     await writeFile(lock, '4242\n');
     let settled = false;
-    const running = runPost(deps({ logins: [{ host: H1, via: 'file' }], configDir }).deps).then(() => {
-      settled = true;
-    });
+    const running = runPost(deps({ logins: [{ host: H1, store: 'config-file' }], configDir }).deps).then(
+      () => {
+        settled = true;
+      },
+    );
     await new Promise((r) => setTimeout(r, 200));
     // While the other job holds the lock, post waits and the file is as it was.
     expect(settled).toBe(false);

@@ -1,7 +1,7 @@
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { describe, expect, it } from 'vitest';
-import { agentFor, bypassesProxy, proxyFor } from '../../src/proxy.js';
+import { agentFor, bypassesProxy, proxyFor, proxySetting } from '../../src/proxy.js';
 
 const API = 'https://api.ecr.us-east-1.amazonaws.com';
 
@@ -112,5 +112,26 @@ describe('agentFor', () => {
   it('gives no agent (a direct connection) when no proxy applies', () => {
     expect(agentFor(API, undefined, {})).toBeUndefined();
     expect(agentFor(API, 'http://proxy.example:3128', { NO_PROXY: '*' })).toBeUndefined();
+  });
+});
+
+describe('proxySetting: the one lookup of the proxy variables', () => {
+  it.each<[NodeJS.ProcessEnv, 'https' | 'http' | 'bypass', string | undefined, string | undefined]>([
+    [{ HTTPS_PROXY: 'http://a:1', https_proxy: 'http://b:1' }, 'https', 'HTTPS_PROXY', 'http://a:1'],
+    [{ https_proxy: ' http://b:1 ' }, 'https', 'https_proxy', 'http://b:1'],
+    // A blank upper-case value does not hide the lower-case one.
+    [{ HTTPS_PROXY: '  ', https_proxy: 'http://b:1' }, 'https', 'https_proxy', 'http://b:1'],
+    [{ HTTP_PROXY: 'http://c:1' }, 'https', undefined, undefined],
+    [{ http_proxy: 'http://c:1' }, 'http', 'http_proxy', 'http://c:1'],
+    [{ no_proxy: '.example' }, 'bypass', 'no_proxy', '.example'],
+    [{}, 'bypass', undefined, undefined],
+  ])('%j, %s → %s', (env, role, variable, value) => {
+    const found = proxySetting(env, role);
+    expect(found?.variable).toBe(variable);
+    expect(found?.value).toBe(value);
+  });
+
+  it('proxyFor takes the lower-case variable when the upper-case one is blank', () => {
+    expect(proxyFor(API, undefined, { HTTPS_PROXY: ' ', https_proxy: 'http://b:1' })).toBe('http://b:1');
   });
 });

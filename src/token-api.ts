@@ -2,19 +2,14 @@
 // backoff and jitter are the SDK's standard strategy; we set the attempt count, a per-attempt
 // timeout (connect + response) and the proxy agent.
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { ECR, ECR_PUBLIC, endpointOverride, type Service } from './aws-env.js';
 import type { AuthorizationData } from './credentials.js';
 import { agentFor } from './proxy.js';
-import { dnsSuffix, type Partition, partitionOfRegion } from './registry.js';
 import type { TokenRequest } from './token-plan.js';
+import type { AwsCredentials } from './types.js';
 
 type Env = NodeJS.ProcessEnv;
-export type Service = 'ecr' | 'ecr-public' | 'sts';
-export type CredentialProvider = () => Promise<{
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}>;
+export type CredentialProvider = () => Promise<AwsCredentials>;
 
 export interface ApiSettings {
   maxAttempts: number;
@@ -25,48 +20,64 @@ export interface ApiSettings {
   credentialsFor?: (role: string, region: string) => CredentialProvider;
 }
 
-const ENV_SUFFIX: Record<Service, string> = { ecr: 'ECR', 'ecr-public': 'ECR_PUBLIC', sts: 'STS' };
+type EndpointResolver = (params: { Region: string; UseFIPS: boolean; UseDualStack: boolean }) => { url: URL };
 
-const DUAL_STACK_SUFFIX: Record<Partition, string> = {
-  aws: 'api.aws',
-  'aws-cn': 'api.amazonwebservices.com.cn',
-  'aws-us-gov': 'api.aws',
-  'aws-iso': 'api.aws.ic.gov',
-  'aws-iso-b': 'api.aws.scloud',
-  'aws-iso-e': 'api.cloud-aws.adc-e.uk',
-  'aws-iso-f': 'api.aws.hci.ic.gov',
-  'aws-eusc': 'api.amazonwebservices.eu',
-};
+const resolvers = new Map<Service['id'], Promise<EndpointResolver>>();
 
 /**
- * The endpoint the SDK will call, as its endpoint rules resolve it (pinned by a test against the SDK's
- * own endpointProvider): the AWS_ENDPOINT_URL_* overrides first, then FIPS and dual-stack variants.
- * It decides NO_PROXY and names the endpoint in messages.
+ * The SDK's own endpoint rules for a service. A client's endpointProvider does not depend on that
+ * client's configuration, so one bare client per service and process serves every region. ECR's module is
+ * loaded anyway; ECR Public's and STS's only when a call or a diagnosis needs them.
  */
-export function endpointFor(service: Service, region: string, fips: boolean, env: Env): string {
-  const override = env[`AWS_ENDPOINT_URL_${ENV_SUFFIX[service]}`] || env.AWS_ENDPOINT_URL;
-  if (override) return override.trim();
-  const partition = partitionOfRegion(region);
-  const f = fips || env.AWS_USE_FIPS_ENDPOINT === 'true';
-  const dual = env.AWS_USE_DUALSTACK_ENDPOINT === 'true';
-  const suffix = dual ? DUAL_STACK_SUFFIX[partition] : dnsSuffix(partition);
-  let name: string;
-  if (service === 'sts') name = f && (dual || partition !== 'aws-us-gov') ? 'sts-fips' : 'sts';
-  else if (service === 'ecr-public') {
-    name = f ? 'api.ecr-public-fips' : dual && partition === 'aws' ? 'ecr-public' : 'api.ecr-public';
-  } else name = dual ? (f ? 'ecr-fips' : 'ecr') : f ? 'api.ecr-fips' : 'api.ecr';
-  return `https://${name}.${region}.${suffix}`;
+function resolverFor(service: Service): Promise<EndpointResolver> {
+  let resolver = resolvers.get(service.id);
+  if (!resolver) {
+    resolver = (async () => {
+      const client =
+        service.id === 'ecr'
+          ? new ECRClient({})
+          : service.id === 'ecr-public'
+            ? new (await import('@aws-sdk/client-ecr-public')).ECRPUBLICClient({})
+            : new (await import('@aws-sdk/client-sts')).STSClient({});
+      const provider = client.config.endpointProvider as EndpointResolver;
+      client.destroy();
+      return provider;
+    })();
+    resolvers.set(service.id, resolver);
+  }
+  return resolver;
+}
+
+/**
+ * The endpoint the SDK will call: an AWS_ENDPOINT_URL_* override first, else the SDK's endpoint rules
+ * with the FIPS and dual-stack settings. It decides NO_PROXY and names the endpoint in messages.
+ */
+export async function endpointFor(
+  service: Service,
+  region: string,
+  fips: boolean,
+  env: Env,
+): Promise<string> {
+  const override = endpointOverride(service, env);
+  if (override) return override.url;
+  const resolve = await resolverFor(service);
+  const { url } = resolve({
+    Region: region,
+    UseFIPS: fips || env.AWS_USE_FIPS_ENDPOINT === 'true',
+    UseDualStack: env.AWS_USE_DUALSTACK_ENDPOINT === 'true',
+  });
+  return url.href.replace(/\/$/, '');
 }
 
 /** Client options shared by every AWS client we build (ECR, ECR Public, STS). */
-export function clientConfig(
+export async function clientConfig(
   service: Service,
   region: string,
   fips: boolean,
   settings: ApiSettings,
   role?: string,
 ) {
-  const endpoint = endpointFor(service, region, fips, settings.env);
+  const endpoint = await endpointFor(service, region, fips, settings.env);
   const agent = agentFor(endpoint, settings.httpProxy, settings.env);
   const timeout = settings.timeoutSeconds * 1000;
   return {
@@ -98,7 +109,7 @@ export async function getAuthorizationToken(
       '@aws-sdk/client-ecr-public'
     );
     const client = new ECRPUBLICClient(
-      clientConfig('ecr-public', request.region, false, settings, request.role),
+      await clientConfig(ECR_PUBLIC, request.region, false, settings, request.role),
     );
     try {
       const out = await client.send(new PublicCommand({}));
@@ -107,7 +118,7 @@ export async function getAuthorizationToken(
       client.destroy();
     }
   }
-  const client = new ECRClient(clientConfig('ecr', request.region, request.fips, settings, request.role));
+  const client = new ECRClient(await clientConfig(ECR, request.region, request.fips, settings, request.role));
   try {
     const out = await client.send(
       new GetAuthorizationTokenCommand(

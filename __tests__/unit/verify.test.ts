@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, describe, it } from 'vitest';
-import { type ProbeSettings, proveCredential } from '../../src/probe.js';
+import { type VerifySettings, verifyCredential } from '../../src/verify.js';
 
 const TOKEN = Buffer.from('AWS:probe-password').toString('base64');
 
@@ -58,7 +58,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const settings = (over: Partial<ProbeSettings> = {}): ProbeSettings => ({
+const settings = (over: Partial<VerifySettings> = {}): VerifySettings => ({
   env: {},
   timeoutMs: 5000,
   attempts: 3,
@@ -66,10 +66,10 @@ const settings = (over: Partial<ProbeSettings> = {}): ProbeSettings => ({
 });
 
 // Concurrent: the retry tests each wait out one backoff (0.5 s); together they wait once.
-describe.concurrent('proveCredential', () => {
+describe.concurrent('verifyCredential', () => {
   it('sends GET /v2/ with Basic auth and is ok on 200', async ({ expect }) => {
     const reg = await serve([200]);
-    const result = await proveCredential('http', reg.host, TOKEN, settings());
+    const result = await verifyCredential({ scheme: 'http', host: reg.host, auth: TOKEN }, settings());
     expect(result).toEqual({ ok: true, status: 200, message: `GET http://${reg.host}/v2/ answered 200 OK` });
     expect(reg.seen).toHaveLength(1);
     expect(reg.seen[0]?.method).toBe('GET');
@@ -80,7 +80,10 @@ describe.concurrent('proveCredential', () => {
 
   it.for([401, 403, 404])('takes %i as final: one request, not ok', async (status, { expect }) => {
     const reg = await serve([status]);
-    const result = await proveCredential('http', reg.host, TOKEN, settings({ attempts: 3 }));
+    const result = await verifyCredential(
+      { scheme: 'http', host: reg.host, auth: TOKEN },
+      settings({ attempts: 3 }),
+    );
     expect(result.ok).toBe(false);
     expect(result.status).toBe(status);
     expect(result.message).toMatch(new RegExp(`^GET http://${reg.host}/v2/ answered ${status} `));
@@ -89,14 +92,20 @@ describe.concurrent('proveCredential', () => {
 
   it('retries a 5xx answer', async ({ expect }) => {
     const reg = await serve([503, 200]);
-    const result = await proveCredential('http', reg.host, TOKEN, settings({ attempts: 2 }));
+    const result = await verifyCredential(
+      { scheme: 'http', host: reg.host, auth: TOKEN },
+      settings({ attempts: 2 }),
+    );
     expect(result).toMatchObject({ ok: true, status: 200 });
     expect(reg.seen).toHaveLength(2);
   });
 
   it('stops after `attempts` 5xx answers and reports the last', async ({ expect }) => {
     const reg = await serve([502, 500]);
-    const result = await proveCredential('http', reg.host, TOKEN, settings({ attempts: 2 }));
+    const result = await verifyCredential(
+      { scheme: 'http', host: reg.host, auth: TOKEN },
+      settings({ attempts: 2 }),
+    );
     expect(result).toEqual({
       ok: false,
       status: 500,
@@ -107,7 +116,10 @@ describe.concurrent('proveCredential', () => {
 
   it('retries a broken connection', async ({ expect }) => {
     const reg = await serve([200], 1);
-    const result = await proveCredential('http', reg.host, TOKEN, settings({ attempts: 2 }));
+    const result = await verifyCredential(
+      { scheme: 'http', host: reg.host, auth: TOKEN },
+      settings({ attempts: 2 }),
+    );
     expect(result).toMatchObject({ ok: true, status: 200 });
     expect(reg.connections()).toBe(2);
     expect(reg.seen).toHaveLength(1);
@@ -115,7 +127,10 @@ describe.concurrent('proveCredential', () => {
 
   it('reports a refused connection with its code and no status', async ({ expect }) => {
     const port = await closedPort();
-    const result = await proveCredential('http', `127.0.0.1:${port}`, TOKEN, settings({ attempts: 1 }));
+    const result = await verifyCredential(
+      { scheme: 'http', host: `127.0.0.1:${port}`, auth: TOKEN },
+      settings({ attempts: 1 }),
+    );
     expect(result.ok).toBe(false);
     expect(result.status).toBeUndefined();
     expect(result.message).toMatch(
@@ -130,10 +145,8 @@ describe.concurrent('proveCredential', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     servers.push(server);
     const { port } = server.address() as AddressInfo;
-    const result = await proveCredential(
-      'http',
-      `127.0.0.1:${port}`,
-      TOKEN,
+    const result = await verifyCredential(
+      { scheme: 'http', host: `127.0.0.1:${port}`, auth: TOKEN },
       settings({ attempts: 1, timeoutMs: 50 }),
     );
     expect(result.ok).toBe(false);
@@ -142,10 +155,8 @@ describe.concurrent('proveCredential', () => {
 
   it('goes through the http-proxy setting (absolute URL to the proxy)', async ({ expect }) => {
     const proxy = await serve([200]);
-    const result = await proveCredential(
-      'http',
-      'registry.invalid:5000',
-      TOKEN,
+    const result = await verifyCredential(
+      { scheme: 'http', host: 'registry.invalid:5000', auth: TOKEN },
       settings({ attempts: 1, httpProxy: `http://${proxy.host}` }),
     );
     expect(result).toMatchObject({ ok: true, status: 200 });
@@ -155,10 +166,8 @@ describe.concurrent('proveCredential', () => {
 
   it('skips the proxy for NO_PROXY hosts', async ({ expect }) => {
     const reg = await serve([200]);
-    const result = await proveCredential(
-      'http',
-      reg.host,
-      TOKEN,
+    const result = await verifyCredential(
+      { scheme: 'http', host: reg.host, auth: TOKEN },
       settings({ attempts: 1, httpProxy: 'http://127.0.0.1:9', env: { NO_PROXY: '127.0.0.1' } }),
     );
     expect(result).toMatchObject({ ok: true, status: 200 });

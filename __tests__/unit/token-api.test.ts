@@ -3,17 +3,11 @@ import {
   ECRPUBLICClient,
   GetAuthorizationTokenCommand as PublicGetAuthorizationTokenCommand,
 } from '@aws-sdk/client-ecr-public';
-import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  type ApiSettings,
-  clientConfig,
-  endpointFor,
-  getAuthorizationToken,
-  type Service,
-} from '../../src/aws.js';
+import { ECR, ECR_PUBLIC, type Service, STS } from '../../src/aws-env.js';
+import { type ApiSettings, clientConfig, endpointFor, getAuthorizationToken } from '../../src/token-api.js';
 import type { TokenRequest } from '../../src/token-plan.js';
 
 const ecr = mockClient(ECRClient);
@@ -33,92 +27,57 @@ afterEach(() => {
 
 describe('endpointFor', () => {
   it.each<[Service, string, boolean, NodeJS.ProcessEnv, string]>([
-    ['ecr', 'us-east-1', false, {}, 'https://api.ecr.us-east-1.amazonaws.com'],
-    ['ecr', 'us-east-1', true, {}, 'https://api.ecr-fips.us-east-1.amazonaws.com'],
+    [ECR, 'us-east-1', false, {}, 'https://api.ecr.us-east-1.amazonaws.com'],
+    [ECR, 'us-east-1', true, {}, 'https://api.ecr-fips.us-east-1.amazonaws.com'],
     [
-      'ecr',
+      ECR,
       'eu-west-1',
       false,
       { AWS_USE_FIPS_ENDPOINT: 'true' },
       'https://api.ecr-fips.eu-west-1.amazonaws.com',
     ],
-    ['ecr', 'cn-north-1', false, {}, 'https://api.ecr.cn-north-1.amazonaws.com.cn'],
-    ['ecr', 'us-gov-west-1', false, {}, 'https://api.ecr.us-gov-west-1.amazonaws.com'],
-    ['ecr', 'us-iso-east-1', false, {}, 'https://api.ecr.us-iso-east-1.c2s.ic.gov'],
-    ['ecr', 'eusc-de-east-1', false, {}, 'https://api.ecr.eusc-de-east-1.amazonaws.eu'],
-    ['ecr-public', 'us-east-1', false, {}, 'https://api.ecr-public.us-east-1.amazonaws.com'],
-    ['sts', 'eu-west-1', false, {}, 'https://sts.eu-west-1.amazonaws.com'],
+    [ECR, 'cn-north-1', false, {}, 'https://api.ecr.cn-north-1.amazonaws.com.cn'],
+    [ECR, 'us-gov-west-1', false, {}, 'https://api.ecr.us-gov-west-1.amazonaws.com'],
+    [ECR, 'us-iso-east-1', false, {}, 'https://api.ecr.us-iso-east-1.c2s.ic.gov'],
+    [ECR, 'eusc-de-east-1', false, {}, 'https://api.ecr.eusc-de-east-1.amazonaws.eu'],
+    [ECR_PUBLIC, 'us-east-1', false, {}, 'https://api.ecr-public.us-east-1.amazonaws.com'],
+    [STS, 'eu-west-1', false, {}, 'https://sts.eu-west-1.amazonaws.com'],
+    [STS, 'us-east-1', false, { AWS_USE_FIPS_ENDPOINT: 'true' }, 'https://sts-fips.us-east-1.amazonaws.com'],
+    [ECR, 'us-east-1', false, { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }, 'http://127.0.0.1:4566'],
     [
-      'sts',
-      'us-east-1',
-      false,
-      { AWS_USE_FIPS_ENDPOINT: 'true' },
-      'https://sts-fips.us-east-1.amazonaws.com',
-    ],
-    ['ecr', 'us-east-1', false, { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }, 'http://127.0.0.1:4566'],
-    [
-      'ecr',
+      ECR,
       'us-east-1',
       true,
       { AWS_ENDPOINT_URL: 'http://any', AWS_ENDPOINT_URL_ECR: ' http://127.0.0.1:9000 ' },
       'http://127.0.0.1:9000',
     ],
-    ['ecr-public', 'us-east-1', false, { AWS_ENDPOINT_URL_ECR_PUBLIC: 'http://pub' }, 'http://pub'],
+    [ECR_PUBLIC, 'us-east-1', false, { AWS_ENDPOINT_URL_ECR_PUBLIC: 'http://pub' }, 'http://pub'],
     [
-      'sts',
+      STS,
       'us-east-1',
       false,
       { AWS_ENDPOINT_URL_ECR: 'http://ecr', AWS_ENDPOINT_URL_STS: 'http://sts' },
       'http://sts',
     ],
+    [STS, 'us-east-1', false, { AWS_ENDPOINT_URL_ECR: 'http://ecr' }, 'https://sts.us-east-1.amazonaws.com'],
+    [ECR, 'eu-west-1', false, { AWS_USE_DUALSTACK_ENDPOINT: 'true' }, 'https://ecr.eu-west-1.api.aws'],
+    [ECR, 'us-east-1', true, { AWS_USE_DUALSTACK_ENDPOINT: 'true' }, 'https://ecr-fips.us-east-1.api.aws'],
     [
-      'sts',
+      ECR_PUBLIC,
       'us-east-1',
       false,
-      { AWS_ENDPOINT_URL_ECR: 'http://ecr' },
-      'https://sts.us-east-1.amazonaws.com',
+      { AWS_USE_DUALSTACK_ENDPOINT: 'true' },
+      'https://ecr-public.us-east-1.api.aws',
     ],
-  ])('%s in %s (fips %s) with %j → %s', (service, region, fips, env, endpoint) => {
-    expect(endpointFor(service, region, fips, env)).toBe(endpoint);
-  });
-});
-
-describe('endpointFor matches the SDK’s own endpoint rules', () => {
-  const clients = {
-    ecr: () => new ECRClient({ region: 'us-east-1' }),
-    'ecr-public': () => new ECRPUBLICClient({ region: 'us-east-1' }),
-    sts: () => new STSClient({ region: 'us-east-1' }),
-  };
-  const regions = [
-    'us-east-1',
-    'eu-west-1',
-    'cn-north-1',
-    'us-gov-west-1',
-    'us-iso-east-1',
-    'us-isob-east-1',
-    'eu-isoe-west-1',
-    'us-isof-south-1',
-    'eusc-de-east-1',
-  ];
-  const cases = (Object.keys(clients) as Service[]).flatMap((service) =>
-    regions.flatMap((region) =>
-      [false, true].flatMap((fips) => [false, true].map((dual) => [service, region, fips, dual] as const)),
-    ),
-  );
-  it.each(cases)('%s in %s (fips %s, dual-stack %s)', (service, region, fips, dual) => {
-    const sdk = clients[service]().config.endpointProvider({
-      Region: region,
-      UseFIPS: fips,
-      UseDualStack: dual,
-    });
-    const env = dual ? { AWS_USE_DUALSTACK_ENDPOINT: 'true' } : {};
-    expect(`${endpointFor(service, region, fips, env)}/`).toBe(sdk.url.href);
+  ])('%o in %s (fips %s) with %j → %s', async (service, region, fips, env, endpoint) => {
+    // The SDK's own rules answer; these rows prove the override, FIPS and dual-stack settings reach them.
+    expect(await endpointFor(service, region, fips, env)).toBe(endpoint);
   });
 });
 
 describe('clientConfig', () => {
-  it('sets region, attempts, user agent and the per-attempt timeouts', () => {
-    expect(clientConfig('ecr', 'eu-west-1', false, settings)).toEqual({
+  it('sets region, attempts, user agent and the per-attempt timeouts', async () => {
+    expect(await clientConfig(ECR, 'eu-west-1', false, settings)).toEqual({
       region: 'eu-west-1',
       maxAttempts: 3,
       customUserAgent: 'ecr-login',
@@ -126,33 +85,33 @@ describe('clientConfig', () => {
     });
   });
 
-  it('asks for FIPS only when the request is FIPS', () => {
-    expect(clientConfig('ecr', 'us-east-1', true, settings).useFipsEndpoint).toBe(true);
-    expect('useFipsEndpoint' in clientConfig('ecr', 'us-east-1', false, settings)).toBe(false);
+  it('asks for FIPS only when the request is FIPS', async () => {
+    expect((await clientConfig(ECR, 'us-east-1', true, settings)).useFipsEndpoint).toBe(true);
+    expect('useFipsEndpoint' in (await clientConfig(ECR, 'us-east-1', false, settings))).toBe(false);
   });
 
-  it('uses the role’s credentials only for a request with a role, when roles are configured', () => {
+  it('uses the role’s credentials only for a request with a role, when roles are configured', async () => {
     const provider = async () => ({ accessKeyId: 'a', secretAccessKey: 'b' });
     const credentialsFor = vi.fn(() => provider);
     const withRoles: ApiSettings = { ...settings, credentialsFor };
-    expect(clientConfig('ecr', 'eu-west-1', false, withRoles, 'arn:aws:iam::1:role/r').credentials).toBe(
-      provider,
-    );
+    expect(
+      (await clientConfig(ECR, 'eu-west-1', false, withRoles, 'arn:aws:iam::1:role/r')).credentials,
+    ).toBe(provider);
     expect(credentialsFor).toHaveBeenCalledWith('arn:aws:iam::1:role/r', 'eu-west-1');
-    expect('credentials' in clientConfig('ecr', 'eu-west-1', false, withRoles)).toBe(false);
-    expect('credentials' in clientConfig('ecr', 'eu-west-1', false, settings, 'arn:aws:iam::1:role/r')).toBe(
-      false,
-    );
+    expect('credentials' in (await clientConfig(ECR, 'eu-west-1', false, withRoles))).toBe(false);
+    expect(
+      'credentials' in (await clientConfig(ECR, 'eu-west-1', false, settings, 'arn:aws:iam::1:role/r')),
+    ).toBe(false);
   });
 
-  it('routes through the proxy for the endpoint the SDK will call, unless NO_PROXY covers it', () => {
-    const proxied = clientConfig('ecr', 'us-east-1', false, {
+  it('routes through the proxy for the endpoint the SDK will call, unless NO_PROXY covers it', async () => {
+    const proxied = await clientConfig(ECR, 'us-east-1', false, {
       ...settings,
       httpProxy: 'http://proxy.example:3128',
     });
     expect(proxied.requestHandler.httpsAgent).toBeInstanceOf(HttpsProxyAgent);
     expect(proxied.requestHandler.httpAgent).toBe(proxied.requestHandler.httpsAgent);
-    const bypassed = clientConfig('ecr', 'us-east-1', false, {
+    const bypassed = await clientConfig(ECR, 'us-east-1', false, {
       ...settings,
       httpProxy: 'http://proxy.example:3128',
       env: { NO_PROXY: '.amazonaws.com' },

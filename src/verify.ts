@@ -1,24 +1,26 @@
-// Proves a credential the way `docker login` does: GET /v2/ with it must answer 200. Runs for every
-// registry at once, through the same proxy settings as the API calls, so direct config writes never
-// store a credential the registry would refuse.
+// Verifies a credential the way `docker login` does: GET /v2/ with it must answer 200. Runs for every
+// registry at once, through the same proxy settings as the API calls, so the config-file store never
+// writes a credential the registry would refuse.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { agentFor } from './proxy.js';
+import { backoff, retry } from './retry.js';
+import type { DockerCredential } from './types.js';
 
-export interface ProbeSettings {
+export interface VerifySettings {
   httpProxy?: string;
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
   attempts: number;
 }
 
-export interface ProbeResult {
+export interface VerifyResult {
   ok: boolean;
   status?: number;
   message: string;
 }
 
-function once(url: string, authorization: string, settings: ProbeSettings): Promise<ProbeResult> {
+function once(url: string, authorization: string, settings: VerifySettings): Promise<VerifyResult> {
   const agent = agentFor(url, settings.httpProxy, settings.env);
   const send = url.startsWith('https:') ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
@@ -48,19 +50,15 @@ function once(url: string, authorization: string, settings: ProbeSettings): Prom
   });
 }
 
-export async function proveCredential(
-  scheme: 'https' | 'http',
-  host: string,
-  token: string,
-  settings: ProbeSettings,
-): Promise<ProbeResult> {
-  const url = `${scheme}://${host}/v2/`;
-  let result: ProbeResult = { ok: false, message: '' };
-  for (let attempt = 1; attempt <= settings.attempts; attempt++) {
-    result = await once(url, `Basic ${token}`, settings);
+export function verifyCredential(
+  credential: Pick<DockerCredential, 'scheme' | 'host' | 'auth'>,
+  settings: VerifySettings,
+): Promise<VerifyResult> {
+  const url = `${credential.scheme}://${credential.host}/v2/`;
+  return retry(
+    backoff(settings.attempts),
+    () => once(url, `Basic ${credential.auth}`, settings),
     // Only unreachable registries and 5xx are worth another try; an answer of 401/403 is final.
-    if (result.ok || (result.status !== undefined && result.status < 500)) break;
-    if (attempt < settings.attempts) await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
-  }
-  return result;
+    (result) => !result.ok && (result.status === undefined || result.status >= 500),
+  );
 }
