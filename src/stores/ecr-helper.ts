@@ -20,7 +20,7 @@ export function servedByEcrHelper(config: DockerConfig, host: string): boolean {
 }
 
 /** A helper's `get` answer that is a credential: a JSON object with a non-empty Username and Secret. */
-export function isCredential(stdout: string): boolean {
+function isCredential(stdout: string): boolean {
   try {
     const answer = JSON.parse(stdout) as { Username?: unknown; Secret?: unknown } | null;
     return (
