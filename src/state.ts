@@ -1,6 +1,6 @@
 // What main hands to post through the runner's state file. Shared by both bundles so the two sides
 // cannot drift; it holds hosts, store names and paths only, never a credential.
-import { isStoreName } from './stores/index.js';
+import { isStoreName, STORES } from './stores/index.js';
 import type { Login, Settings, StoreName } from './types.js';
 
 interface StoredLogin {
@@ -63,8 +63,12 @@ export class LoginRecord {
 
   readonly add = (login: Login): void => {
     this.logins.push(login);
+    // A host served by a helper that fetches its own tokens holds nothing of ours: post leaves it alone,
+    // and our token's expiry does not limit it.
+    if (!STORES[login.store].holdsCredentials) return;
     this.state.logins.push({ host: login.credential.host, store: login.store });
-    const earliest = Math.min(...this.logins.map((l) => l.credential.expiresAt.getTime()));
+    const held = this.logins.filter((l) => STORES[l.store].holdsCredentials);
+    const earliest = Math.min(...held.map((l) => l.credential.expiresAt.getTime()));
     this.state.expiresAt = new Date(earliest).toISOString();
     this.save(encodeState(this.state));
   };

@@ -537,7 +537,7 @@ describe('the docker CLI as main drives it', () => {
     const execs: { command: string; args: string[]; input: string | undefined }[] = [];
     const exec: Exec = async (command, args, options) => {
       execs.push({ command, args: args ?? [], input: options?.input?.toString() });
-      return { exitCode: 0, stdout: 'Login Succeeded\n', stderr: '' };
+      return { exitCode: 0, stdout: 'Login Succeeded\n', stderr: '', timedOut: false, missing: false };
     };
     const env: NodeJS.ProcessEnv = {
       AWS_REGION: 'eu-west-1',
@@ -558,7 +558,7 @@ describe('the docker CLI as main drives it', () => {
         verify: async () => {
           throw new Error('no /v2/ check expected with login-method docker');
         },
-        dockerLogin: (h, u, p, e) => dockerLogin(h, u, p, e, { attempts: 3, delayMs: () => 0 }, exec),
+        dockerLogin: (h, u, p, e, t) => dockerLogin(h, u, p, e, t, { attempts: 3, delayMs: () => 0 }, exec),
       },
     });
     expect(process.exitCode).toBeUndefined();
@@ -702,7 +702,10 @@ describe('outputs, state and summary', () => {
     expect(r.exitCode).toBeUndefined();
     const dir = r.outputs['docker-config'] ?? '';
     expect(dir.startsWith(join(runnerTemp, 'ecr-login-docker-'))).toBe(true);
-    expect(parseFileCommands(await readFile(files.env, 'utf8')).values).toEqual({ DOCKER_CONFIG: dir });
+    expect(parseFileCommands(await readFile(files.env, 'utf8')).values).toEqual({
+      DOCKER_CONFIG: dir,
+      REGISTRY_AUTH_FILE: join(dir, 'config.json'),
+    });
     expect(r.states[0]).toEqual({ logins: [], configDir: dir, isolatedDir: dir });
     expect(r.states.at(-1)).toEqual({
       logins: [{ host: host(A, 'us-east-1'), store: 'config-file' }],

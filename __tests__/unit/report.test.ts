@@ -128,6 +128,13 @@ describe('renderSummary', () => {
     );
   });
 
+  it('names the Amazon ECR credential helper for a host it serves (its store label)', () => {
+    const md = renderSummary([login('ecr-helper', { host: A, expiresAt: EXPIRES })], []);
+    expect(md).toContain(
+      `| \`${A}\` | — | us-east-1 | Amazon ECR credential helper | 2030-01-02T03:04:05Z |`,
+    );
+  });
+
   it('says "registry" for one and shows the expiry to the second', () => {
     const md = renderSummary(
       [login('config-file', { host: A, expiresAt: new Date('2030-01-02T03:04:05.123Z') })],
