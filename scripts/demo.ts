@@ -7,8 +7,9 @@
 // each stored credential opened its registry and post put the config back as it was; non-zero otherwise.
 //
 // Registries: REAL docker-registry processes (htpasswd auth) when `docker-registry` and `htpasswd` are
-// installed; otherwise a tiny in-process stand-in that checks Basic auth at /v2/ (what the action's proof
+// installed; otherwise a tiny in-process stand-in that checks Basic auth at /v2/ (what the action's /v2/ check
 // and `docker login` ask), so the config-file login method works anywhere Node does.
+import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +17,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type EcrStandIn, startEcrStandIn } from '../__tests__/support/ecr-stand-in.js';
 import { checkAuth, startRegistries } from '../__tests__/support/registry.js';
-import { createWorkspace, runStep, type StepResult, type Workspace } from '../__tests__/support/runner.js';
+import {
+  createWorkspace,
+  loadAction,
+  runStep,
+  type StepResult,
+  type Workspace,
+} from '../__tests__/support/runner.js';
 import { findTool } from '../__tests__/support/tools.js';
 import { applyMasks } from '../__tests__/support/workflow-commands.js';
 
@@ -258,9 +265,41 @@ function stepLog(step: StepResult, earlierMasks: readonly string[] = []): string
   return text.endsWith('\n') || text === '' ? text : `${text}\n`;
 }
 
+const RESTARTED = 'ECR_LOGIN_DEMO_RESTARTED';
+
+/**
+ * The demo runs on the Node major action.yml declares (`using: node24`), as the runner would: on another
+ * major it starts itself again under that one, fetched by npx from the npm registry. (On Node 20 the AWS
+ * SDK would also print its NodeVersionSupportWarning, which reads like an error of the action.)
+ */
+async function onRunnerNode(): Promise<number> {
+  const { using } = await loadAction(REPO_ROOT);
+  const major = /^node(\d+)$/.exec(using)?.[1];
+  if (!major) throw new Error(`action.yml: runs.using is "${using}", not nodeNN`);
+  if (process.versions.node.split('.')[0] === major) return runDemo();
+  if (process.env[RESTARTED]) throw new Error(`npx -p node@${major} started Node ${process.version}`);
+  process.stderr.write(
+    `Node ${process.version} here; the runner uses Node ${major}: npx -p node@${major} runs the demo.\n`,
+  );
+  return new Promise((done, fail) => {
+    const child = spawn(
+      'npx',
+      ['--yes', '--package', `node@${major}`, '-c', 'node --import tsx "$DEMO_SCRIPT"'],
+      {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, [RESTARTED]: '1', DEMO_SCRIPT: fileURLToPath(import.meta.url) },
+        timeout: 600_000, // fetching Node once, then the demo itself (seconds)
+      },
+    );
+    child.on('error', fail);
+    child.on('close', (code) => done(code ?? 1));
+  });
+}
+
 const invokedDirectly = process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (invokedDirectly) {
-  runDemo().then(
+  onRunnerNode().then(
     (code) => {
       process.exitCode = code;
     },

@@ -2,6 +2,7 @@
 // is the injected `mask`, which is called on every secret form before anything else reads the token.
 import type { Registry } from './registry.js';
 import type { TokenRequest } from './token-plan.js';
+import type { DockerCredential } from './types.js';
 
 export interface AuthorizationData {
   authorizationToken?: string;
@@ -9,29 +10,13 @@ export interface AuthorizationData {
   proxyEndpoint?: string;
 }
 
-export interface Credential {
-  /** Docker config key / login target: lower-case host[:port], no scheme. */
-  host: string;
-  /** Scheme for proving the credential at /v2/: https, or http for a loopback endpoint (local stand-ins). */
-  scheme: 'https' | 'http';
-  username: string;
-  password: string;
-  expiresAt: Date;
-  kind: 'private' | 'public';
-  account?: string;
-  region: string;
-  role?: string;
-  /** Position in the user's `registries` list, so outputs keep input order. */
-  order: number;
-}
-
-export interface Secrets {
+interface Secrets {
   password: string;
   /** base64("user:password"): the API's token, and exactly what docker stores as `auth`. */
   token: string;
 }
 
-export type Mask = (secret: string) => void;
+type Mask = (secret: string) => void;
 
 /**
  * Masks and decodes a token. The raw token is masked first, then the password; the password only when
@@ -53,7 +38,8 @@ export function decodeToken(
   return { username: decoded.slice(0, colon), password, token };
 }
 
-const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|\[::1\])(:\d+)?$/;
+/** Loopback host[:port]: the only hosts plain http is honoured for (local stand-ins). */
+export const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|\[::1\])(:\d+)?$/;
 
 /** Host and scheme of a proxyEndpoint; plain http is honoured only for loopback stand-ins. */
 export function endpointHost(proxyEndpoint: string): { host: string; scheme: 'https' | 'http' } {
@@ -74,7 +60,7 @@ export function credentialsFor(
   order: (r: Registry) => number,
   maskPassword: boolean,
   mask: Mask,
-): Credential[] {
+): DockerCredential[] {
   const decoded = data.map((d) => {
     if (!d.authorizationToken) throw new Error('the answer has no authorizationToken');
     return { ...d, ...decodeToken(d.authorizationToken, maskPassword, mask) };
@@ -83,9 +69,11 @@ export function credentialsFor(
   const base = (d: (typeof decoded)[number]) => ({
     username: d.username,
     password: d.password,
+    auth: d.token,
     expiresAt: expiry(d),
     region: request.region,
     ...(request.role ? { role: request.role } : {}),
+    ...(request.profile ? { profile: request.profile } : {}),
   });
 
   if (request.kind === 'public') {
@@ -133,6 +121,7 @@ export function credentialsFor(
           scheme: named ? ('https' as const) : proxy.scheme,
           kind: 'private' as const,
           account,
+          registry: r.host,
           order: order(r),
         };
       });
@@ -140,7 +129,7 @@ export function credentialsFor(
 }
 
 /** All credentials in input order, one per host (the first wins when two items resolve to one host). */
-export function orderCredentials(all: readonly Credential[]): Credential[] {
+export function orderCredentials(all: readonly DockerCredential[]): DockerCredential[] {
   const seen = new Set<string>();
   return [...all]
     .sort((a, b) => a.order - b.order)

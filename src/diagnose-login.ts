@@ -1,27 +1,37 @@
-// Turns a refused login into one paragraph: the registry's answer to our /v2/ proof, or `docker login`'s,
+// Turns a refused login into one paragraph: the registry's answer to our /v2/ check, or `docker login`'s,
 // set against what the token was for (account, region, expiry), with the likely cause and the fix.
-import type { Credential } from './credentials.js';
 import { finish, hostPort, oneLine, proxyNote, secretForms, sentence } from './message.js';
 import { proxyFor } from './proxy.js';
 import { parseRegistryItem } from './registry.js';
+import { REFUSED } from './retry.js';
+import type { DockerCredential, StoreName } from './types.js';
 
 type Env = NodeJS.ProcessEnv;
 
 export interface LoginOutcome {
-  /** Our GET /v2/ proof, or the docker CLI. */
-  via: 'proof' | 'docker';
-  /** HTTP status of the proof, when the registry answered. */
+  /**
+   * The store that tried: config-file verified at /v2/ itself; docker-cli ran docker login; ecr-helper ran
+   * the Amazon ECR credential helper's `get`.
+   */
+  store: StoreName;
+  /** HTTP status of the /v2/ check, when the registry answered. */
   status?: number;
-  /** The proof's or the CLI's own words. */
+  /** The check's, the CLI's or the helper's own words. */
   detail: string;
+  /** The process's exit code, when it exited. */
+  exitCode?: number;
+  /** Set when the process was stopped at its deadline (with every helper it started). */
+  timedOutAfterMs?: number;
+  /** The helper's program is not on PATH. */
+  missing?: boolean;
+  /** The helper answered with exit 0 but not with a credential. */
+  garbage?: boolean;
 }
 
 export interface LoginRoute {
   httpProxy?: string;
   env: Env;
 }
-
-const REFUSED = /\b(401|403)\b|unauthorized|denied|forbidden|no basic auth credentials/i;
 
 function leftOf(expiresAt: Date, now: number): string {
   const ms = expiresAt.getTime() - now;
@@ -31,7 +41,7 @@ function leftOf(expiresAt: Date, now: number): string {
   return `${h} h ${m} min left`;
 }
 
-function registryFacts(cred: Credential): { text: string; ecr?: boolean; mismatch?: string } {
+function registryFacts(cred: DockerCredential): { text: string; ecr?: boolean; mismatch?: string } {
   if (cred.kind === 'public') {
     return { text: `${cred.host} (ECR Public, served by the us-east-1 token)`, ecr: true };
   }
@@ -58,19 +68,23 @@ function registryFacts(cred: Credential): { text: string; ecr?: boolean; mismatc
 
 /** A registry refused (or could not be asked about) a credential we just fetched. One paragraph. */
 export function describeLoginFailure(
-  cred: Credential,
+  cred: DockerCredential,
   outcome: LoginOutcome,
   route: LoginRoute,
   now = Date.now(),
 ): string {
-  const detail = oneLine(outcome.detail) || 'no answer';
+  const words = oneLine(outcome.detail);
+  const detail =
+    outcome.timedOutAfterMs !== undefined
+      ? `it did not finish within ${Math.round(outcome.timedOutAfterMs / 1000)} s and was stopped${words ? ` (${words})` : ''}`
+      : words || 'no answer';
   const action = cred.kind === 'public' ? 'ecr-public:GetAuthorizationToken' : 'ecr:GetAuthorizationToken';
   const url = `${cred.scheme}://${cred.host}/v2/`;
   const routeNote = `the request went ${proxyNote(url, route.httpProxy, route.env)}`;
   const refused =
     outcome.status === 401 ||
     outcome.status === 403 ||
-    (outcome.status === undefined && outcome.via === 'docker' && REFUSED.test(detail));
+    (outcome.status === undefined && outcome.store === 'docker-cli' && REFUSED.test(detail));
   let text: string;
   if (refused) {
     const facts = registryFacts(cred);
@@ -88,7 +102,7 @@ export function describeLoginFailure(
         (cred.role ? `, or check that role ${cred.role} is the one the repository policy admits` : '') +
         '; a docker config saved from an earlier run stops working 12 hours after its token was issued, so log in again in each job.';
     const what =
-      outcome.via === 'docker'
+      outcome.store === 'docker-cli'
         ? `docker login was refused with a fresh token: ${detail}`
         : `The registry refused a fresh token: ${detail}`;
     text = `${sentence(what)} Token: ${token}. Registry: ${facts.text}. Cause: ${cause} Fix: ${fix}`;
@@ -100,7 +114,7 @@ export function describeLoginFailure(
       `Fix: re-run the job; if it persists check ${proxied ? 'that the proxy reaches the registry, and ' : ''}the AWS Health Dashboard.`;
   } else if (outcome.status !== undefined) {
     text = `The registry check failed: ${detail}; ${routeNote}. Fix: check that ${cred.host} is an ECR registry and reachable as such.`;
-  } else if (outcome.via === 'docker') {
+  } else if (outcome.store === 'docker-cli') {
     text =
       `docker login failed: ${detail}. The docker CLI uses its own proxy settings (HTTPS_PROXY / NO_PROXY in the ` +
       'environment, not the http-proxy input, and never for loopback hosts). ' +

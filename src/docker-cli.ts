@@ -1,16 +1,20 @@
 // The docker CLI, for hosts whose credentials a credential helper owns (or login-method: docker).
 // The password goes in on stdin, never in argv; output is captured, never echoed, and cleaned of the
-// CLI's boilerplate before it reaches a message.
-import { getExecOutput } from '@actions/exec';
+// CLI's boilerplate before it reaches a message. Every run is bounded, helpers included (bounded-exec).
 import { which } from '@actions/io';
+import { type BoundedOptions, type BoundedResult, runBounded } from './bounded-exec.js';
+import { backoff, REFUSED, type RetryPolicy, retry } from './retry.js';
 
-export type Exec = typeof getExecOutput;
+export type Exec = (command: string, args: string[], opts: BoundedOptions) => Promise<BoundedResult>;
+
+/** How long one docker login/logout may take when the caller gives no deadline (post). */
+export const DOCKER_TIMEOUT_MS = 30_000;
 
 const found = new Map<string, Promise<string | undefined>>();
 
 /**
- * The docker CLI's absolute path, looked up once per PATH: @actions/exec would otherwise scan PATH again
- * for every one of a dozen logins and logouts.
+ * The docker CLI's absolute path, looked up once per PATH, not again for every one of a dozen logins and
+ * logouts.
  */
 export function dockerPath(): Promise<string | undefined> {
   const path = process.env.PATH ?? '';
@@ -37,9 +41,9 @@ export function cleanDockerOutput(text: string): string {
     .join(' ');
 }
 
-/** A failure worth retrying: the registry was not reached or the connection broke, never a 401/403. */
+/** A failure worth retrying: the registry was not reached or the connection broke, never a refusal. */
 export function isTransientDockerError(message: string): boolean {
-  if (/\b(401|403)\b|unauthorized|denied|forbidden/i.test(message)) return false;
+  if (REFUSED.test(message)) return false;
   return /dial tcp|connection refused|connection reset|i\/o timeout|no such host|TLS handshake timeout|EOF|timeout|temporary failure|server misbehaving|502|503|504/i.test(
     message,
   );
@@ -48,47 +52,50 @@ export function isTransientDockerError(message: string): boolean {
 export interface DockerResult {
   ok: boolean;
   message: string;
+  exitCode?: number;
+  /** Set when the run was stopped at its deadline (with every helper it started). */
+  timedOutAfterMs?: number;
 }
 
-export interface RetryPolicy {
-  attempts: number;
-  delayMs: (attempt: number) => number;
+function resultOf(out: BoundedResult, timeoutMs: number): DockerResult {
+  return {
+    ok: out.exitCode === 0,
+    message: cleanDockerOutput(`${out.stderr}\n${out.stdout}`),
+    ...(out.exitCode !== undefined ? { exitCode: out.exitCode } : {}),
+    ...(out.timedOut ? { timedOutAfterMs: timeoutMs } : {}),
+  };
 }
 
-export const DOCKER_RETRY: RetryPolicy = { attempts: 3, delayMs: (n) => 500 * 2 ** (n - 1) };
+export const DOCKER_RETRY: RetryPolicy = backoff(3);
 
-export async function dockerLogin(
+export function dockerLogin(
   host: string,
   username: string,
   password: string,
   env: NodeJS.ProcessEnv,
-  retry: RetryPolicy = DOCKER_RETRY,
-  exec: Exec = getExecOutput,
+  timeoutMs: number = DOCKER_TIMEOUT_MS,
+  policy: RetryPolicy = DOCKER_RETRY,
+  exec: Exec = runBounded,
 ): Promise<DockerResult> {
-  let last: DockerResult = { ok: false, message: '' };
-  for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+  const attempt = async (): Promise<DockerResult> => {
     const out = await exec(await docker(), ['login', '--username', username, '--password-stdin', host], {
       input: Buffer.from(password),
-      silent: true,
-      ignoreReturnCode: true,
-      env: env as Record<string, string>,
+      env,
+      timeoutMs,
     });
-    last = { ok: out.exitCode === 0, message: cleanDockerOutput(`${out.stderr}\n${out.stdout}`) };
-    if (last.ok || !isTransientDockerError(last.message) || attempt === retry.attempts) break;
-    await new Promise((r) => setTimeout(r, retry.delayMs(attempt)));
-  }
-  return last;
+    return resultOf(out, timeoutMs);
+  };
+  // A timeout is not retried: a hung helper hangs again.
+  const retryable = (r: DockerResult) =>
+    !r.ok && r.timedOutAfterMs === undefined && isTransientDockerError(r.message);
+  return retry(policy, attempt, retryable);
 }
 
 export async function dockerLogout(
   host: string,
   env: NodeJS.ProcessEnv,
-  exec: Exec = getExecOutput,
+  timeoutMs: number = DOCKER_TIMEOUT_MS,
+  exec: Exec = runBounded,
 ): Promise<DockerResult> {
-  const out = await exec(await docker(), ['logout', host], {
-    silent: true,
-    ignoreReturnCode: true,
-    env: env as Record<string, string>,
-  });
-  return { ok: out.exitCode === 0, message: cleanDockerOutput(`${out.stderr}\n${out.stdout}`) };
+  return resultOf(await exec(await docker(), ['logout', host], { env, timeoutMs }), timeoutMs);
 }

@@ -5,6 +5,8 @@ import { chmod, copyFile, mkdtemp, readdir, rm, symlink } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configFile } from './docker-config.js';
+import * as runner from './runner.js';
+import type { Settings } from './types.js';
 
 /**
  * The rest of the docker config directory (cli-plugins, contexts, buildx builders, trust) is linked, not
@@ -37,5 +39,24 @@ export async function createIsolatedConfig(sourceDir: string, env: NodeJS.Proces
     await rm(dir, { recursive: true, force: true });
     throw e;
   }
+  return dir;
+}
+
+/**
+ * The config directory this job logs in to: the user's, or with isolate-config a job-private copy that
+ * later steps (and our post) find through DOCKER_CONFIG. Either way it is the `docker-config` output.
+ */
+export async function prepareConfigDir(
+  settings: Pick<Settings, 'isolateConfig'>,
+  userDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
+  const dir = settings.isolateConfig ? await createIsolatedConfig(userDir, env) : userDir;
+  if (settings.isolateConfig) {
+    runner.exportVariable('DOCKER_CONFIG', dir);
+    // podman, buildah and skopeo read REGISTRY_AUTH_FILE first, before an older containers auth.json.
+    runner.exportVariable('REGISTRY_AUTH_FILE', configFile(dir));
+  }
+  runner.setOutput('docker-config', dir);
   return dir;
 }

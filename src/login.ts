@@ -1,44 +1,21 @@
-// Logs the credentials in. Where the docker config keeps a host's credentials in `auths`, each
-// credential is proven at /v2/ (all at once) and written in one locked, atomic update; where a credential
-// helper owns the host, `docker login` hands it to the helper. No docker process is spawned otherwise.
-import type { Credential } from './credentials.js';
+// Logs credentials in: checks before any network call that the runner can take them, then picks a
+// credential store per host and hands each store its batch. Stores say what they added; refusals are
+// diagnosed here, in one place for every store.
 import { describeLoginFailure } from './diagnose-login.js';
-import type { DockerResult, dockerLogin } from './docker-cli.js';
-import {
-  authKeyHost,
-  type DockerConfig,
-  helperFor,
-  readConfig,
-  updateConfig,
-  withUserEntriesKept,
-} from './docker-config.js';
-import type { LoginMethod } from './inputs.js';
-import type { ProbeResult, ProbeSettings, proveCredential } from './probe.js';
-import type { Via } from './state.js';
+import { authKeyHost, type DockerConfig, helperFor, readConfig, updateConfig } from './docker-config.js';
+import { helperFailureOf } from './helper-failure.js';
+import * as runner from './runner.js';
+import { servedByEcrHelper } from './stores/ecr-helper.js';
+import { chooseStore, STORE_NAMES, STORES } from './stores/index.js';
+import type { AddContext } from './stores/store.js';
+import type { DockerCredential, Login, LoginMethod, RegistryFailure, Settings, StoreName } from './types.js';
 
-export interface LoginDeps {
-  dockerLogin: typeof dockerLogin;
-  prove: typeof proveCredential;
-}
-
-export interface LoginSetup {
+export interface LoginSetup extends Omit<AddContext, 'added'> {
   method: LoginMethod;
-  dir: string;
   /** A job-private config (isolate-config): helpers are overridden for our hosts, so files always work. */
   isolated: boolean;
-  env: NodeJS.ProcessEnv;
-  probe: ProbeSettings;
-}
-
-export interface LoginFailure {
-  cred: Credential;
-  message: string;
-}
-
-export function chooseVia(method: LoginMethod, config: DockerConfig, host: string): Via {
-  if (method === 'docker') return 'docker';
-  if (method === 'config-file') return 'file';
-  return helperFor(config, host) ? 'docker' : 'file';
+  /** Records each login as it happens (post's state): a failure later in the batch still gets it cleaned up. */
+  record: (login: Login) => void;
 }
 
 /** Whether any login may need the docker CLI: only then is PATH searched for it. */
@@ -48,7 +25,7 @@ export function needsDocker(
   hosts: readonly string[],
   isolated: boolean,
 ): boolean {
-  return method === 'docker' || (!isolated && hosts.some((h) => helperFor(config, h)));
+  return hosts.some((h) => STORES[chooseStore(method, config, h, isolated)].needsDockerCli);
 }
 
 /** How a message names the hosts a helper owns: the default registry's host is unknown before its token. */
@@ -58,8 +35,8 @@ function whose(host: string): string {
 
 /**
  * The reason this plan cannot work on this runner, known before any network call: a missing docker CLI
- * where one is needed, config-file against a helper-owned host (the CLI would ignore `auths`), or a host
- * owned by the Amazon ECR credential helper, which cannot store a credential.
+ * where one is needed, or config-file against a helper-owned host (the CLI would ignore `auths`). Hosts of
+ * the Amazon ECR credential helper are served by it whatever the method (its store checks it at login).
  */
 export function preflight(
   method: LoginMethod,
@@ -68,15 +45,7 @@ export function preflight(
   isolated: boolean,
   dockerFound: boolean,
 ): string | undefined {
-  const owned = isolated ? [] : hosts.filter((h) => helperFor(config, h));
-  const ecrHelper = owned.find((h) => helperFor(config, h) === 'ecr-login');
-  if (ecrHelper !== undefined) {
-    return (
-      `The docker config sends ${whose(ecrHelper)} to docker-credential-ecr-login, the Amazon ECR credential ` +
-      'helper: it fetches its own tokens and cannot store ours (docker login fails with "not implemented"). ' +
-      'Drop that credHelpers/credsStore entry, or set isolate-config: true to log in to a job-private config.'
-    );
-  }
+  const owned = isolated ? [] : hosts.filter((h) => helperFor(config, h) && !servedByEcrHelper(config, h));
   const h = owned[0];
   if (method === 'config-file' && h !== undefined) {
     return (
@@ -86,7 +55,7 @@ export function preflight(
     );
   }
   if (dockerFound) return undefined;
-  if (method === 'docker') {
+  if (method === 'docker' && needsDocker(method, config, hosts, isolated)) {
     return 'login-method is docker, but the docker CLI was not found on PATH. Use login-method: auto or config-file on runners without docker.';
   }
   if (h !== undefined) {
@@ -123,93 +92,83 @@ function overrideHelpers(config: DockerConfig, hosts: readonly string[]): Docker
   return { ...rest, credHelpers };
 }
 
-/** The docker CLI's environment: our config directory, and the `http-proxy` input as its proxy too. */
-function dockerEnv(setup: LoginSetup): NodeJS.ProcessEnv {
-  const proxy = setup.probe.httpProxy;
-  const proxyEnv = proxy
-    ? { HTTPS_PROXY: proxy, https_proxy: proxy, HTTP_PROXY: proxy, http_proxy: proxy }
-    : {};
-  return { ...setup.env, ...proxyEnv, DOCKER_CONFIG: setup.dir };
+/** The login setup for these settings: registries are reached as the API is (proxy, timeout). */
+export function loginSetup(
+  settings: Settings,
+  rest: Pick<LoginSetup, 'dir' | 'env' | 'tools' | 'record'>,
+): LoginSetup {
+  const verify = {
+    env: rest.env,
+    timeoutMs: settings.apiTimeoutSeconds * 1000,
+    attempts: 3,
+    ...(settings.httpProxy ? { httpProxy: settings.httpProxy } : {}),
+  };
+  return {
+    ...rest,
+    method: settings.loginMethod,
+    isolated: settings.isolateConfig,
+    verify,
+    warn: runner.warning,
+  };
 }
 
-function authOf(cred: Credential): string {
-  return Buffer.from(`${cred.username}:${cred.password}`).toString('base64');
+function failureOf(credential: DockerCredential, message: string): RegistryFailure {
+  const { host, account, region } = credential;
+  return { host, ...(account ? { account } : {}), region, message };
 }
 
-export async function loginAll(
-  creds: readonly Credential[],
+export async function login(
+  credentials: readonly DockerCredential[],
   setup: LoginSetup,
-  deps: LoginDeps,
-  onLogin: (cred: Credential, via: Via) => void,
-): Promise<LoginFailure[]> {
-  const failures: LoginFailure[] = [];
+): Promise<RegistryFailure[]> {
+  const failures: RegistryFailure[] = [];
   let config = await readConfig(setup.dir);
-  const hosts = creds.map((c) => c.host);
+  const hosts = credentials.map((c) => c.host);
   if (setup.isolated && overrideHelpers(config, hosts) !== config) {
     config = await updateConfig(setup.dir, (c) => overrideHelpers(c, hosts));
   }
-  const viaOf = (c: Credential) => chooseVia(setup.method, config, c.host);
   // preflight saw the planned hosts only; the token answer names the real ones (the default registry's
   // host is unknown before it): config-file never writes a credential that a helper would shadow.
-  const usable = creds.filter((c) => {
+  const batches = new Map<StoreName, DockerCredential[]>();
+  for (const c of credentials) {
     const problem = setup.isolated ? undefined : preflight(setup.method, config, [c.host], false, true);
-    if (problem) failures.push({ cred: c, message: problem });
-    return !problem;
-  });
-
-  const direct = usable.filter((c) => viaOf(c) === 'file');
-  const proofs: ProbeResult[] = await Promise.all(
-    direct.map((c) => deps.prove(c.scheme, c.host, authOf(c), setup.probe)),
-  );
-  const proven = direct.filter((c, i) => {
-    const proof = proofs[i];
-    if (proof?.ok) return true;
-    failures.push({
-      cred: c,
-      message: describeLoginFailure(
-        c,
-        {
-          via: 'proof',
-          ...(proof?.status !== undefined ? { status: proof.status } : {}),
-          detail: proof?.message ?? '',
-        },
-        setup.probe,
-      ),
-    });
-    return false;
-  });
-  if (proven.length > 0) {
-    await updateConfig(setup.dir, (c) => ({
-      ...c,
-      auths: { ...c.auths, ...Object.fromEntries(proven.map((p) => [p.host, { auth: authOf(p) }])) },
-    }));
-    for (const c of proven) onLogin(c, 'file');
+    if (problem) {
+      failures.push(failureOf(c, problem));
+      continue;
+    }
+    const name = chooseStore(setup.method, config, c.host, setup.isolated);
+    batches.set(name, [...(batches.get(name) ?? []), c]);
   }
-
-  // One at a time, all under one hold of our lock: the docker CLI does not lock the config file, and it
-  // drops the keys it does not know (the user's), which are put back once after the last login.
-  const viaDocker = usable.filter((x) => viaOf(x) === 'docker');
-  if (viaDocker.length > 0) {
-    await withUserEntriesKept(
-      setup.dir,
-      viaDocker.map((c) => c.host),
-      async () => {
-        for (const c of viaDocker) {
-          const result: DockerResult = await deps.dockerLogin(
-            c.host,
-            c.username,
-            c.password,
-            dockerEnv(setup),
-          );
-          if (result.ok) onLogin(c, 'docker');
-          else
-            failures.push({
-              cred: c,
-              message: describeLoginFailure(c, { via: 'docker', detail: result.message }, setup.probe),
-            });
-        }
-      },
-    );
+  // In registry order: the config-file store verifies all its hosts at once before docker logins start.
+  for (const name of STORE_NAMES) {
+    const batch = batches.get(name);
+    if (!batch) continue;
+    const added = (credential: DockerCredential) => setup.record({ credential, store: name });
+    for (const { credential, outcome } of await STORES[name].add(batch, { ...setup, added })) {
+      const message =
+        helperFailureOf(credential, outcome, config, setup.env, setup.method) ??
+        describeLoginFailure(credential, outcome, setup.verify);
+      failures.push(failureOf(credential, message));
+    }
   }
   return failures;
+}
+
+/** preflight for the planned hosts against the user's config; PATH is searched only when a store needs docker. */
+export async function runnerProblem(
+  settings: Settings,
+  userDir: string,
+  findDocker: () => Promise<string | undefined>,
+): Promise<string | undefined> {
+  const planned = [...settings.registries.map((r) => r.host), ...settings.aliases.map((a) => a.host)];
+  const hosts = planned.length > 0 ? planned : [''];
+  const { loginMethod: method, isolateConfig: isolated } = settings;
+  try {
+    const config = await readConfig(userDir);
+    const dockerFound = needsDocker(method, config, hosts, isolated) && !!(await findDocker());
+    return preflight(method, config, hosts, isolated, dockerFound);
+  } catch (error) {
+    runner.debug((error as Error).stack ?? String(error));
+    return (error as Error).message;
+  }
 }

@@ -1,136 +1,36 @@
-// The main step: inputs → tokens (all regions at once) → masks → logins → outputs, state, summary.
-import { ECR, ECR_PUBLIC } from './aws-env.js';
-import { type Credential, credentialsFor, orderCredentials } from './credentials.js';
-import { describeApiFailure } from './diagnose.js';
-import type { dockerLogin, dockerPath } from './docker-cli.js';
-import { configDir, readConfig } from './docker-config.js';
-import { callerIdentity } from './identity.js';
-import { type Plan, parsePlan } from './inputs.js';
-import { createIsolatedConfig } from './isolate.js';
-import { type LoginDeps, loginAll, needsDocker, preflight } from './login.js';
-import { outputsFor } from './outputs.js';
-import { proveCredential } from './probe.js';
-import type { Registry } from './registry.js';
-import { roleAssumer } from './roles.js';
-import * as runner from './runner.js';
-import { encodeState, type PostState, STATE_KEY, type Via } from './state.js';
-import { renderSummary, type SummaryRow } from './summary.js';
-import { validateAuthorizationData } from './token-answer.js';
-import { type ApiSettings, getAuthorizationToken, type TokenAnswer } from './token-api.js';
-import type { TokenRequest } from './token-plan.js';
+// The main step: inputs → token plan → tokens (all regions at once) → logins, store by store → report.
 
-export interface MainDeps extends LoginDeps {
+import type { dockerLogin } from './docker-cli.js';
+import { configDir } from './docker-config.js';
+import { InputError, parseSettings } from './inputs.js';
+import { prepareConfigDir } from './isolate.js';
+import { login, loginSetup, runnerProblem } from './login.js';
+import { report } from './report.js';
+import * as runner from './runner.js';
+import { LoginRecord, STATE_KEY } from './state.js';
+import { getAuthorizationToken } from './token-api.js';
+import { planTokens } from './token-plan.js';
+import { fetchTokens, type GetToken } from './tokens.js';
+import { verifyCredential } from './verify.js';
+
+export interface MainDeps {
   env: NodeJS.ProcessEnv;
-  getToken: (request: TokenRequest, settings: ApiSettings) => Promise<TokenAnswer>;
-  findDocker: typeof dockerPath;
+  getToken: GetToken;
+  findDocker: () => Promise<string | undefined>;
+  tools: { verify: typeof verifyCredential; dockerLogin: typeof dockerLogin };
 }
 
+// The docker CLI module loads only when a login needs it: most runs never do.
+const dockerCli = () => import('./docker-cli.js');
 const defaults = (): MainDeps => ({
   env: process.env,
   getToken: getAuthorizationToken,
-  // The docker CLI module (and @actions/exec) loads only when a login needs it: most runs never do.
-  dockerLogin: async (...args: Parameters<typeof dockerLogin>) =>
-    (await import('./docker-cli.js')).dockerLogin(...args),
-  prove: proveCredential,
-  findDocker: async () => (await import('./docker-cli.js')).dockerPath(),
+  findDocker: async () => (await dockerCli()).dockerPath(),
+  tools: {
+    verify: verifyCredential,
+    dockerLogin: async (...args) => (await dockerCli()).dockerLogin(...args),
+  },
 });
-
-/** A registry that failed before or during login: one line of the error, one row of the summary. */
-type Failed = SummaryRow & { error: string };
-
-function apiSettings(plan: Plan, env: NodeJS.ProcessEnv): ApiSettings {
-  const settings: ApiSettings = {
-    maxAttempts: plan.maxAttempts,
-    timeoutSeconds: plan.apiTimeoutSeconds,
-    env,
-    ...(plan.httpProxy ? { httpProxy: plan.httpProxy } : {}),
-  };
-  // Roles are assumed with the step's own credentials: the STS client gets settings without roles.
-  if (plan.roles.size > 0)
-    settings.credentialsFor = roleAssumer(() => ({ ...settings, credentialsFor: undefined }));
-  return settings;
-}
-
-async function tokenFailure(request: TokenRequest, error: unknown, settings: ApiSettings): Promise<Failed[]> {
-  const service = request.kind === 'public' ? ECR_PUBLIC : ECR;
-  const cause = await describeApiFailure(error, {
-    service,
-    action: `${service.id}:GetAuthorizationToken`,
-    region: request.region,
-    fips: request.kind === 'private' && request.fips,
-    settings,
-    ...(request.role ? { role: request.role } : {}),
-  });
-  return failureRows(request, cause);
-}
-
-/** One failure row per registry of a request (the default registry is named by its region). */
-function failureRows(request: TokenRequest, cause: string): Failed[] {
-  const how = request.role ? `role ${request.role}` : '';
-  if (request.registries.length === 0) {
-    return [{ host: `default registry in ${request.region}`, region: request.region, how, error: cause }];
-  }
-  return request.registries.map((r: Registry) => ({
-    host: r.host,
-    ...(r.kind === 'private' ? { account: r.account } : {}),
-    region: request.region,
-    how,
-    error: cause,
-  }));
-}
-
-/** An empty answer says who asked (only STS knows): the principal lacks a registry in that region. */
-async function answerProblem(
-  problem: string,
-  answer: TokenAnswer,
-  request: TokenRequest,
-  settings: ApiSettings,
-): Promise<string> {
-  if (answer.data.length > 0) return problem;
-  const principal = await callerIdentity(settings, request.region, request.role);
-  return principal ? `${problem} (called as ${principal.arn})` : problem;
-}
-
-async function fetchCredentials(plan: Plan, deps: MainDeps, failed: Failed[]): Promise<Credential[]> {
-  const settings = apiSettings(plan, deps.env);
-  const order = (r: Registry) => plan.registries.indexOf(r);
-  const results = await Promise.all(
-    plan.requests.map(async (request) => {
-      try {
-        const answer = await deps.getToken(request, settings);
-        // Checked before anything (a mask, a log line) reads it.
-        const checked = validateAuthorizationData(answer.data, request);
-        if ('problem' in checked) {
-          failed.push(
-            ...failureRows(request, await answerProblem(checked.problem, answer, request, settings)),
-          );
-          return [];
-        }
-        return credentialsFor(request, checked.ok, order, plan.maskPassword, runner.setSecret);
-      } catch (error) {
-        failed.push(...(await tokenFailure(request, error, settings)));
-        return [];
-      }
-    }),
-  );
-  return orderCredentials(results.flat());
-}
-
-function row(cred: Credential, via: Via | undefined, error?: string): SummaryRow {
-  const how = [
-    via === 'docker' ? 'docker CLI' : via === 'file' ? 'config file' : '',
-    cred.role && `role ${cred.role}`,
-  ]
-    .filter(Boolean)
-    .join(', ');
-  return {
-    host: cred.host,
-    ...(cred.account ? { account: cred.account } : {}),
-    region: cred.region,
-    how,
-    ...(error ? { error } : { expiresAt: cred.expiresAt }),
-  };
-}
 
 /**
  * Runs main; an unexpected failure (a lock timeout, a root-owned ~/.docker, an unwritable RUNNER_TEMP) still
@@ -141,99 +41,25 @@ export async function runMain(deps: MainDeps = defaults()): Promise<void> {
     await mainSteps(deps);
   } catch (error) {
     runner.debug((error as Error).stack ?? String(error));
-    runner.setFailed(`ECR login failed: ${(error as Error).message ?? String(error)}`);
+    if (error instanceof InputError) runner.setFailed(error.message);
+    else runner.setFailed(`ECR login failed: ${(error as Error).message ?? String(error)}`);
   }
 }
 
-async function mainSteps(deps: MainDeps): Promise<void> {
-  let plan: Plan;
-  try {
-    plan = parsePlan((name) => runner.getInput(name, deps.env), deps.env);
-  } catch (error) {
-    runner.debug((error as Error).stack ?? String(error));
-    runner.setFailed((error as Error).message);
-    return;
-  }
-  const userDir = configDir(deps.env);
-  const plannedHosts = plan.registries.length > 0 ? plan.registries.map((r) => r.host) : [''];
-  let problem: string | undefined;
-  try {
-    const config = await readConfig(userDir);
-    const dockerFound =
-      needsDocker(plan.loginMethod, config, plannedHosts, plan.isolateConfig) && !!(await deps.findDocker());
-    problem = preflight(plan.loginMethod, config, plannedHosts, plan.isolateConfig, dockerFound);
-  } catch (error) {
-    runner.debug((error as Error).stack ?? String(error));
-    problem = (error as Error).message;
-  }
-  if (problem) {
-    runner.setFailed(problem);
-    return;
-  }
+async function mainSteps({ env, getToken, findDocker, tools }: MainDeps): Promise<void> {
+  const settings = parseSettings((name) => runner.getInput(name, env), env);
+  const userDir = configDir(env);
+  const problem = await runnerProblem(settings, userDir, findDocker);
+  if (problem) return runner.setFailed(problem);
 
-  for (const r of plan.requests) {
-    const what = r.kind === 'public' ? 'ECR Public' : r.registryIds.join(', ') || 'the default registry';
-    runner.debug(
-      `GetAuthorizationToken in ${r.region}${r.kind === 'private' && r.fips ? ' (FIPS)' : ''} for ${what}${r.role ? ` as ${r.role}` : ''}`,
-    );
-  }
-  const failed: Failed[] = [];
-  const credentials = await fetchCredentials(plan, deps, failed);
+  const tokens = await fetchTokens(planTokens(settings), settings, env, getToken);
 
-  const dir = plan.isolateConfig ? await createIsolatedConfig(userDir, deps.env) : userDir;
-  const state: PostState = {
-    logins: [],
-    configDir: dir,
-    ...(plan.isolateConfig ? { isolatedDir: dir } : {}),
-    ...(plan.skipLogout ? { skipLogout: true } : {}),
-  };
-  if (plan.isolateConfig) {
-    runner.exportVariable('DOCKER_CONFIG', dir);
-    runner.saveState(STATE_KEY, encodeState(state));
-  }
-  runner.setOutput('docker-config', dir);
-
-  const loggedIn: Credential[] = [];
-  const via = new Map<string, Via>();
-  const loginFailures = await loginAll(
-    credentials,
-    {
-      method: plan.loginMethod,
-      dir,
-      isolated: plan.isolateConfig,
-      env: deps.env,
-      probe: {
-        env: deps.env,
-        timeoutMs: plan.apiTimeoutSeconds * 1000,
-        attempts: 3,
-        ...(plan.httpProxy ? { httpProxy: plan.httpProxy } : {}),
-      },
-    },
-    deps,
-    (cred, how) => {
-      loggedIn.push(cred);
-      via.set(cred.host, how);
-      state.logins.push({ host: cred.host, via: how });
-      state.expiresAt = new Date(Math.min(...loggedIn.map((c) => c.expiresAt.getTime()))).toISOString();
-      // Saved after every success, so a failure at registry 4 still gets 1–3 cleaned up.
-      runner.saveState(STATE_KEY, encodeState(state));
-    },
+  const dir = await prepareConfigDir(settings, userDir, env);
+  const record = new LoginRecord(settings, dir, (text) => runner.saveState(STATE_KEY, text));
+  const failures = await login(
+    tokens.credentials,
+    loginSetup(settings, { dir, env, tools, record: record.add }),
   );
-  for (const f of loginFailures) failed.push({ ...row(f.cred, undefined, f.message), error: f.message });
 
-  const ordered = orderCredentials(loggedIn);
-  for (const cred of ordered) {
-    const r = row(cred, via.get(cred.host));
-    await runner.group(cred.host, async () => {
-      runner.info(`Logged in to ${cred.host} (${r.how}); the token expires ${cred.expiresAt.toISOString()}.`);
-    });
-  }
-  for (const [name, value] of Object.entries(outputsFor(ordered))) runner.setOutput(name, value);
-  runner.appendSummary(renderSummary([...ordered.map((c) => row(c, via.get(c.host))), ...failed]));
-
-  if (failed.length > 0) {
-    const n = failed.length;
-    const lines = failed.map((f) => `${f.host} (${f.region}): ${f.error}`);
-    runner.setFailed(`${n} registr${n === 1 ? 'y' : 'ies'} failed:\n${lines.join('\n')}`);
-  }
+  await report(record.logins, [...tokens.failures, ...failures]);
 }

@@ -3,6 +3,7 @@
 import { SECRET_VARIABLES } from './aws-env.js';
 import { redactUrls } from './display.js';
 import { bypassesProxy, PROXY_VARIABLES, proxyFor, proxyRoleFor, proxySetting, withScheme } from './proxy.js';
+import type { DockerCredential } from './types.js';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -21,12 +22,14 @@ export function proxyUrl(value: string | undefined): URL | undefined {
 }
 
 /**
- * Every form a registry credential takes in text: the password, the token docker stores
- * (base64("user:password")) and base64("AWS:" + password). `scrub` removes them given as `extra`.
+ * Every form a registry credential takes in text: the password, the token docker stores (`auth`, and
+ * base64("user:password") in case the API's token is not its canonical encoding) and base64("AWS:" +
+ * password). `scrub` removes them given as `extra`.
  */
-export function secretForms(cred: { username: string; password: string }): string[] {
+export function secretForms(cred: Pick<DockerCredential, 'username' | 'password' | 'auth'>): string[] {
   const b64 = (s: string) => Buffer.from(s).toString('base64');
-  return [...new Set([cred.password, b64(`${cred.username}:${cred.password}`), b64(`AWS:${cred.password}`)])];
+  const { username, password, auth } = cred;
+  return [...new Set([password, auth, b64(`${username}:${password}`), b64(`AWS:${password}`)])];
 }
 
 /** Removes the values of the AWS secret variables, proxy credentials and any `user:pass@` in a URL. */

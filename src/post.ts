@@ -1,22 +1,22 @@
-// The post step: remove every credential main added, even after a partial failure, then verify that
-// none remain. Imports nothing that loads the AWS SDK or an HTTP client (the post bundle stays small).
+// The post step: each credential store removes what main added to it, even after a partial failure; then
+// post checks that no entry for our hosts remains in the config file. Imports nothing that loads the AWS SDK or an HTTP client (the post bundle stays small).
 import { rm } from 'node:fs/promises';
-import type { dockerLogout } from './docker-cli.js';
-import { authKeysFor, readConfig, updateConfig, withoutHosts, withUserEntriesKept } from './docker-config.js';
+import { authKeysFor, readConfig } from './docker-config.js';
 import * as runner from './runner.js';
 import { decodeState, type PostState, STATE_KEY } from './state.js';
+import { STORE_NAMES, STORES } from './stores/index.js';
+import type { RemoveContext } from './stores/store.js';
 
 export interface PostDeps {
   env: NodeJS.ProcessEnv;
-  logout: typeof dockerLogout;
+  tools: RemoveContext['tools'];
   now: () => Date;
 }
 
 const defaults = (): PostDeps => ({
   env: process.env,
-  // @actions/exec loads only when a helper-owned host needs `docker logout`; direct writes need none.
-  logout: async (...args: Parameters<typeof dockerLogout>) =>
-    (await import('./docker-cli.js')).dockerLogout(...args),
+  // The docker CLI module loads only when a helper-owned host needs `docker logout`; direct writes need none.
+  tools: { dockerLogout: async (host, env) => (await import('./docker-cli.js')).dockerLogout(host, env) },
   now: () => new Date(),
 });
 
@@ -27,6 +27,16 @@ function warnIfExpired(state: PostState, now: Date): void {
     `This job outlived its ECR tokens (expired ${state.expiresAt}): pulls and pushes to ${hosts} after that ` +
       'time failed with "authorization token has expired". Split long jobs, or log in again before late pushes.',
   );
+}
+
+/** The config file must hold no entry for our hosts once every store is done. */
+async function warnOfLeftovers(dir: string, hosts: readonly string[]): Promise<void> {
+  try {
+    const left = authKeysFor(await readConfig(dir), hosts);
+    if (left.length > 0) runner.warning(`Could not remove the credentials for ${left.join(', ')}.`);
+  } catch (error) {
+    runner.warning(`Could not check that ${hosts.join(', ')} are gone: ${(error as Error).message}`);
+  }
 }
 
 /** Runs post; an unexpected failure is one warning naming it (post never fails the job over cleanup). */
@@ -53,35 +63,24 @@ async function postSteps(deps: PostDeps): Promise<void> {
     return;
   }
 
-  const env = { ...deps.env, DOCKER_CONFIG: state.configDir };
-  const viaDocker = state.logins.filter((l) => l.via === 'docker').map((l) => l.host);
-  const logoutAll = async () => {
-    for (const host of viaDocker) {
-      const result = await deps.logout(host, env);
-      if (!result.ok) runner.debug(`docker logout ${host}: ${result.message}`);
-    }
+  // Each store removes what it added; a store that fails leaves the others to do their part.
+  const context: RemoveContext = {
+    dir: state.configDir,
+    env: deps.env,
+    tools: deps.tools,
+    debug: runner.debug,
   };
-  if (viaDocker.length > 0) {
-    // The docker CLI drops the config keys it does not know: they are put back once after the last logout.
-    await withUserEntriesKept(state.configDir, viaDocker, logoutAll).catch(async (e: Error) => {
-      // Could not read or restore the file around them: log out all the same (the cleanup below still runs).
-      runner.debug(`keeping the docker config's other entries around docker logout: ${e.message}`);
-      await logoutAll();
+  let removed = true;
+  for (const name of STORE_NAMES) {
+    const hosts = state.logins.filter((l) => l.store === name).map((l) => l.host);
+    if (hosts.length === 0) continue;
+    await STORES[name].remove(hosts, context).catch((e: Error) => {
+      removed = false;
+      runner.warning(`Could not clean up ${hosts.join(', ')}: ${e.message}`);
     });
   }
-
-  // Whatever docker logout left (or what we wrote directly) is removed from the file itself.
   const hosts = state.logins.map((l) => l.host);
-  try {
-    if (authKeysFor(await readConfig(state.configDir), hosts).length > 0) {
-      // Under the lock main takes: another job sharing this config must not lose an entry it adds meanwhile.
-      await updateConfig(state.configDir, (c) => withoutHosts(c, hosts));
-    }
-    const left = authKeysFor(await readConfig(state.configDir), hosts);
-    if (left.length > 0) runner.warning(`Could not remove the credentials for ${left.join(', ')}.`);
-  } catch (error) {
-    runner.warning(`Could not clean up ${hosts.join(', ')}: ${(error as Error).message}`);
-  }
+  if (removed) await warnOfLeftovers(state.configDir, hosts);
 
   if (state.isolatedDir) await rm(state.isolatedDir, { recursive: true, force: true });
   runner.info(`Logged out of ${hosts.length} ECR registr${hosts.length === 1 ? 'y' : 'ies'}.`);

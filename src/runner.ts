@@ -24,13 +24,10 @@ export function getState(name: string, env: Env = process.env): string {
   return env[`STATE_${name}`] ?? '';
 }
 
-function fileCommand(fileVar: string, legacy: string, name: string, value: string): void {
+/** Every runner that runs node24 actions has the file commands: without the file there is no runner. */
+function fileCommand(fileVar: string, name: string, value: string): void {
   const file = process.env[fileVar];
-  if (!file) {
-    // Runners older than the file commands still understand the legacy workflow command.
-    process.stdout.write(`::${legacy} name=${name}::${escapeData(value)}${EOL}`);
-    return;
-  }
+  if (!file) throw new Error(`${fileVar} is not set: run this action on a GitHub Actions runner`);
   const delimiter = `ghadelimiter_${randomUUID()}`;
   if (name.includes(delimiter) || value.includes(delimiter)) {
     throw new Error(`refusing to write ${name}: the value contains the delimiter`);
@@ -39,26 +36,22 @@ function fileCommand(fileVar: string, legacy: string, name: string, value: strin
 }
 
 export function setOutput(name: string, value: string): void {
-  fileCommand('GITHUB_OUTPUT', 'set-output', name, value);
+  fileCommand('GITHUB_OUTPUT', name, value);
 }
 
 export function saveState(name: string, value: string): void {
-  fileCommand('GITHUB_STATE', 'save-state', name, value);
+  fileCommand('GITHUB_STATE', name, value);
 }
 
 /** Exports a variable to later steps (and to our own post step) and to this process. */
 export function exportVariable(name: string, value: string): void {
+  fileCommand('GITHUB_ENV', name, value);
   process.env[name] = value;
-  fileCommand('GITHUB_ENV', 'set-env', name, value);
 }
 
 /** Registers a mask: the runner replaces `value` with *** in every log line printed after this one. */
 export function setSecret(value: string): void {
   if (value) command('add-mask', value);
-}
-
-export function isDebug(): boolean {
-  return process.env.RUNNER_DEBUG === '1';
 }
 
 export function debug(message: string): void {

@@ -1,14 +1,15 @@
 // What main hands to post through the runner's state file. Shared by both bundles so the two sides
-// cannot drift; it holds hosts and paths only, never a credential.
-export type Via = 'docker' | 'file';
+// cannot drift; it holds hosts, store names and paths only, never a credential.
+import { isStoreName, STORES } from './stores/index.js';
+import type { Login, Settings, StoreName } from './types.js';
 
-export interface Login {
+interface StoredLogin {
   host: string;
-  via: Via;
+  store: StoreName;
 }
 
 export interface PostState {
-  logins: Login[];
+  logins: StoredLogin[];
   configDir: string;
   /** A job-private config directory main created (isolate-config): post deletes it whole. */
   isolatedDir?: string;
@@ -29,10 +30,46 @@ export function decodeState(text: string): PostState | undefined {
     const s = JSON.parse(text) as Partial<PostState>;
     if (!Array.isArray(s.logins) || typeof s.configDir !== 'string') return undefined;
     const logins = s.logins.filter(
-      (l): l is Login => typeof l?.host === 'string' && (l.via === 'docker' || l.via === 'file'),
+      (l): l is StoredLogin => typeof l?.host === 'string' && isStoreName(l.store),
     );
     return { ...s, logins, configDir: s.configDir };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * main's record of its logins: saved after every one, so a failure at registry 4 still gets 1–3 cleaned
+ * up. Keeps the credentials in memory for the report; the saved state holds only hosts and store names.
+ */
+export class LoginRecord {
+  readonly logins: Login[] = [];
+  private readonly state: PostState;
+
+  constructor(
+    settings: Pick<Settings, 'isolateConfig' | 'skipLogout'>,
+    configDir: string,
+    private readonly save: (text: string) => void,
+  ) {
+    this.state = {
+      logins: [],
+      configDir,
+      ...(settings.isolateConfig ? { isolatedDir: configDir } : {}),
+      ...(settings.skipLogout ? { skipLogout: true } : {}),
+    };
+    // Saved before any login: post must find and delete a job-private directory even if main dies next.
+    if (settings.isolateConfig) save(encodeState(this.state));
+  }
+
+  readonly add = (login: Login): void => {
+    this.logins.push(login);
+    // A host served by a helper that fetches its own tokens holds nothing of ours: post leaves it alone,
+    // and our token's expiry does not limit it.
+    if (!STORES[login.store].holdsCredentials) return;
+    this.state.logins.push({ host: login.credential.host, store: login.store });
+    const held = this.logins.filter((l) => STORES[l.store].holdsCredentials);
+    const earliest = Math.min(...held.map((l) => l.credential.expiresAt.getTime()));
+    this.state.expiresAt = new Date(earliest).toISOString();
+    this.save(encodeState(this.state));
+  };
 }

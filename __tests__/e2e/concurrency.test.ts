@@ -4,9 +4,10 @@
 // isolate-config jobs must never see, touch or remove each other's credentials or the shared file; the lock
 // must be gone after every run, and a stale one left by a crashed job must be broken.
 import { existsSync } from 'node:fs';
-import { readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/daemon.js';
 import { checkAuth, requireTool } from '../support/registry.js';
 import type { Workspace } from '../support/runner.js';
 import { findTool } from '../support/tools.js';
@@ -31,6 +32,26 @@ const UNRELATED = { auth: Buffer.from('frank:unrelated').toString('base64') };
 const PROXIES = { default: { httpProxy: 'http://proxy.invalid:3128' } };
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+// The stale age the slow-login test gives both jobs (ECR_LOGIN_LOCK_STALE_MS), instead of the real 30 s.
+const STALE_MS = 400;
+
+/**
+ * Polls until some process reads `lock` after its last change: a waiting step reads the holder's token before
+ * judging the lock's age. The atime is put behind the mtime, so the next read moves it (relatime, Linux's
+ * default; a heartbeat touch sets both alike).
+ */
+async function nextRead(lock: string): Promise<void> {
+  const { mtime } = await stat(lock);
+  await utimes(lock, new Date(mtime.getTime() - 60_000), mtime);
+  await waitFor(
+    `a step to read ${lock}`,
+    async () => {
+      const s = await stat(lock);
+      return s.atimeMs > s.mtimeMs ? true : undefined;
+    },
+    30_000,
+  );
+}
 
 describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && requireTool('skopeo')))(
   'concurrent jobs on one shared HOME',
@@ -193,11 +214,11 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
       const pending = step(w, 'main', { registries: ACCOUNTS[3] ?? '' }).finally(() => {
         done = true;
       });
-      // Long enough for main to reach the write on this machine; no claim about how long it takes.
-      await new Promise((r) => setTimeout(r, 4000));
+      // Two reads of the lock: main has judged it (fresh) at least once and is still waiting.
+      await nextRead(lock);
+      await nextRead(lock);
       expect(done).toBe(false);
       expect((await shared()).auths?.[host(3)]).toBeUndefined();
-      expect(existsSync(lock)).toBe(true);
       await rm(lock);
       const main = await pending;
       expectOk(main);
@@ -211,7 +232,8 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
       const cleaning = step(w, 'post').finally(() => {
         done = true;
       });
-      await new Promise((r) => setTimeout(r, 4000));
+      await nextRead(lock);
+      await nextRead(lock);
       expect(done).toBe(false);
       expect((await shared()).auths?.[host(3)]).toEqual(ownEntry(3));
       await rm(lock);
@@ -223,37 +245,59 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
     // The lock is held across `docker login` (the CLI takes none); a slow login (retries against a registry
     // that answers slowly) must not look like a crashed job to the others, or one of them breaks the lock,
     // writes, and the slow job then writes back a config read before that: the other job's entry is lost.
+    // Both jobs run with a short stale age; job a's `docker login` waits for a release file.
     it.skipIf(!requireTool('docker'))(
       'a lock held longer than the stale age by a live job (slow docker login) is not broken',
       async () => {
         await resetShared();
         const lock = join(dockerDir, 'config.json.lock');
         const slow = join(bench.root, 'slow-docker-bin');
-        await dockerWrapper(slow, 'case "$1" in login) sleep 38 ;; esac', findTool('docker') ?? 'docker');
+        const release = join(bench.root, 'release-docker-login');
+        await rm(release, { force: true });
+        await dockerWrapper(
+          slow,
+          `case "$1" in login) i=0; while [ ! -e ${JSON.stringify(release)} ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done ;; esac`,
+          findTool('docker') ?? 'docker',
+        );
+        const env = { HOME: home, ECR_LOGIN_LOCK_STALE_MS: String(STALE_MS) };
+        const run = (w: Workspace, name: 'main' | 'post', inputs: Record<string, string>, path: string) =>
+          bench.step(w, name, inputs, { path, env, timeoutMs: 90_000 });
         const [a, b] = await jobs();
         if (!a || !b) throw new Error('no jobs');
-        const slowMain = step(
+        const slowMain = run(
           a,
           'main',
-          { registries: ACCOUNTS[0] ?? '', 'login-method': 'docker' },
+          // The docker login deadline is api-timeout-seconds: this one is slow, not hung.
+          { registries: ACCOUNTS[0] ?? '', 'login-method': 'docker', 'api-timeout-seconds': '60' },
           `${slow}:/usr/bin:/bin`,
         );
-        // Job b starts once job a holds the lock.
-        for (let t = 0; t < 400 && !existsSync(lock); t++) await new Promise((r) => setTimeout(r, 50));
-        expect(existsSync(lock)).toBe(true);
-        const [mainA, mainB] = await Promise.all([
-          slowMain,
-          step(b, 'main', { registries: ACCOUNTS[1] ?? '' }),
-        ]);
-        expectOk(mainA);
-        expectOk(mainB);
+        // Job b starts once job a holds the lock, and waits while the lock grows older than the stale age.
+        await waitFor('job a to take the lock', () => (existsSync(lock) ? true : undefined), 30_000);
+        const taken = Date.now();
+        let bDone = false;
+        const mainB = run(b, 'main', { registries: ACCOUNTS[1] ?? '' }, '/usr/bin:/bin').finally(() => {
+          bDone = true;
+        });
+        await nextRead(lock);
+        await waitFor('the lock to outlive the stale age', () =>
+          Date.now() - taken > 3 * STALE_MS ? true : undefined,
+        );
+        await nextRead(lock);
+        expect(bDone).toBe(false);
+        await writeFile(release, '');
+        const [resultA, resultB] = await Promise.all([slowMain, mainB]);
+        expectOk(resultA);
+        expectOk(resultB);
         expect((await shared()).auths).toEqual({
           'unrelated.example': UNRELATED,
           [host(0)]: ownEntry(0),
           [host(1)]: ownEntry(1),
         });
         expect(existsSync(lock)).toBe(false);
-        const posts = await Promise.all([step(a, 'post', {}, `${slow}:/usr/bin:/bin`), step(b, 'post')]);
+        const posts = await Promise.all([
+          run(a, 'post', {}, `${slow}:/usr/bin:/bin`),
+          run(b, 'post', {}, '/usr/bin:/bin'),
+        ]);
         for (const p of posts) expectOk(p);
         expect(await shared()).toEqual({ auths: { 'unrelated.example': UNRELATED }, proxies: PROXIES });
         expect(existsSync(lock)).toBe(false);

@@ -37,6 +37,8 @@ describe('e2e: the demo', () => {
     expect(code, `${stdout}\n${stderr}`).toBe(0);
     expectSections(stdout);
     expect(stdout).toContain('Demo OK');
+    // Run on the runner's Node major (restarted under it if need be): no SDK Node-support warning.
+    expect(`${stdout}${stderr}`).not.toContain('NodeVersionSupportWarning');
     expect(stdout).toContain(REAL ? 'Using REAL registries' : 'in-process stand-in');
     // The inputs, the outputs, the summary, the three configs, the masked log.
     expect(stdout).toContain('registries: |');

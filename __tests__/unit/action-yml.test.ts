@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parsePlan } from '../../src/inputs.js';
+import { parseSettings } from '../../src/inputs.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const action = parse(readFileSync(join(root, 'action.yml'), 'utf8')) as {
@@ -22,7 +22,7 @@ describe('action.yml', () => {
 
   it('declares exactly the inputs the plan reads, each optional with a string default and a description', () => {
     const read: string[] = [];
-    parsePlan(
+    parseSettings(
       (name) => {
         read.push(name);
         return typeof action.inputs[name]?.default === 'string'

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type AuthorizationData,
-  type Credential,
   credentialsFor,
   decodeToken,
   endpointHost,
@@ -9,6 +8,7 @@ import {
 } from '../../src/credentials.js';
 import { parseRegistryList, type Registry } from '../../src/registry.js';
 import { planTokenRequests, type TokenRequest } from '../../src/token-plan.js';
+import type { DockerCredential } from '../../src/types.js';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -110,16 +110,18 @@ describe('credentialsFor', () => {
       true,
       (s) => masks.push(s),
     );
-    expect(creds).toEqual<Credential[]>([
+    expect(creds).toEqual<DockerCredential[]>([
       {
         host: `${A}.dkr.ecr.us-east-1.amazonaws.com`,
         scheme: 'https',
         username: 'AWS',
         password: 'pw-a',
+        auth: b64(`AWS:${'pw-a'}`),
         expiresAt: EXPIRES,
         kind: 'private',
         account: A,
         region: 'us-east-1',
+        registry: `${A}.dkr.ecr.us-east-1.amazonaws.com`,
         order: 0,
       },
       {
@@ -127,10 +129,12 @@ describe('credentialsFor', () => {
         scheme: 'https',
         username: 'AWS',
         password: 'pw-b',
+        auth: b64(`AWS:${'pw-b'}`),
         expiresAt: EXPIRES,
         kind: 'private',
         account: B,
         region: 'us-east-1',
+        registry: `${B}.dkr.ecr.us-east-1.amazonaws.com`,
         order: 1,
       },
       {
@@ -138,10 +142,12 @@ describe('credentialsFor', () => {
         scheme: 'https',
         username: 'AWS',
         password: 'pw-c',
+        auth: b64(`AWS:${'pw-c'}`),
         expiresAt: EXPIRES,
         kind: 'private',
         account: C,
         region: 'us-east-1',
+        registry: `${C}.dkr.ecr.us-east-1.amazonaws.com`,
         order: 2,
       },
     ]);
@@ -213,12 +219,13 @@ describe('credentialsFor', () => {
       true,
       () => {},
     );
-    expect(creds).toEqual<Credential[]>([
+    expect(creds).toEqual<DockerCredential[]>([
       {
         host: 'ecr-public.aws.com',
         scheme: 'https',
         username: 'AWS',
         password: 'pub-pw',
+        auth: b64(`AWS:${'pub-pw'}`),
         expiresAt: EXPIRES,
         kind: 'public',
         region: 'us-east-1',
@@ -229,6 +236,7 @@ describe('credentialsFor', () => {
         scheme: 'https',
         username: 'AWS',
         password: 'pub-pw',
+        auth: b64(`AWS:${'pub-pw'}`),
         expiresAt: EXPIRES,
         kind: 'public',
         region: 'us-east-1',
@@ -266,12 +274,13 @@ describe('credentialsFor', () => {
       true,
       () => {},
     );
-    expect(creds).toEqual<Credential[]>([
+    expect(creds).toEqual<DockerCredential[]>([
       {
         host: `${C}.dkr.ecr.eu-west-1.amazonaws.com`,
         scheme: 'https',
         username: 'AWS',
         password: 'pw-default',
+        auth: b64(`AWS:${'pw-default'}`),
         expiresAt: EXPIRES,
         kind: 'private',
         account: C,
@@ -312,11 +321,12 @@ describe('credentialsFor', () => {
 });
 
 describe('orderCredentials', () => {
-  const cred = (host: string, order: number, password: string): Credential => ({
+  const cred = (host: string, order: number, password: string): DockerCredential => ({
     host,
     scheme: 'https',
     username: 'AWS',
     password,
+    auth: b64(`AWS:${password}`),
     expiresAt: EXPIRES,
     kind: 'private',
     region: 'us-east-1',

@@ -3,32 +3,27 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Credential } from '../../src/credentials.js';
 import type { DockerResult } from '../../src/docker-cli.js';
 import type { DockerConfig } from '../../src/docker-config.js';
-import type { LoginMethod } from '../../src/inputs.js';
-import {
-  chooseVia,
-  type LoginDeps,
-  type LoginSetup,
-  loginAll,
-  needsDocker,
-  preflight,
-} from '../../src/login.js';
-import type { ProbeResult, ProbeSettings } from '../../src/probe.js';
-import type { Via } from '../../src/state.js';
+import { type LoginSetup, login, needsDocker, preflight } from '../../src/login.js';
+import { chooseStore } from '../../src/stores/index.js';
+import type { AddContext } from '../../src/stores/store.js';
+import type { DockerCredential, LoginMethod, StoreName } from '../../src/types.js';
+import type { VerifyResult, VerifySettings } from '../../src/verify.js';
+import { type HelperBehaviour, installHelper } from '../support/credential-helpers.js';
 
 const H1 = '111111111111.dkr.ecr.us-east-1.amazonaws.com';
 const H2 = '222222222222.dkr.ecr.eu-west-1.amazonaws.com';
 const H3 = '333333333333.dkr.ecr.ap-south-1.amazonaws.com';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
-function cred(host: string, password: string, order: number): Credential {
+function cred(host: string, password: string, order: number): DockerCredential {
   return {
     host,
     scheme: 'https',
     username: 'AWS',
     password,
+    auth: b64(`AWS:${password}`),
     expiresAt: new Date('2030-01-01T00:00:00Z'),
     kind: 'private',
     region: 'us-east-1',
@@ -36,26 +31,43 @@ function cred(host: string, password: string, order: number): Credential {
   };
 }
 
-describe('chooseVia', () => {
+describe('chooseStore', () => {
   const none: DockerConfig = {};
   const store: DockerConfig = { credsStore: 'desktop' };
   const helper: DockerConfig = { credHelpers: { [H1]: 'secretservice' } };
   const emptied: DockerConfig = { credsStore: 'desktop', credHelpers: { [H1]: '' } };
 
-  it.each<[LoginMethod, string, DockerConfig, string, Via]>([
-    ['auto', 'auths only', none, H1, 'file'],
-    ['auto', 'credsStore', store, H1, 'docker'],
-    ['auto', 'credHelpers for the host', helper, H1, 'docker'],
-    ['auto', 'credHelpers for another host', helper, H2, 'file'],
-    ['auto', 'an empty credHelpers entry over credsStore', emptied, H1, 'file'],
-    ['docker', 'auths only', none, H1, 'docker'],
-    ['docker', 'credsStore', store, H1, 'docker'],
-    ['docker', 'credHelpers', helper, H1, 'docker'],
-    ['config-file', 'auths only', none, H1, 'file'],
-    ['config-file', 'credsStore', store, H1, 'file'],
-    ['config-file', 'credHelpers', helper, H1, 'file'],
-  ])('%s with %s → %s', (method, _, config, host, via) => {
-    expect(chooseVia(method, config, host)).toBe(via);
+  it.each<[LoginMethod, string, DockerConfig, string, StoreName]>([
+    ['auto', 'auths only', none, H1, 'config-file'],
+    ['auto', 'credsStore', store, H1, 'docker-cli'],
+    ['auto', 'credHelpers for the host', helper, H1, 'docker-cli'],
+    ['auto', 'credHelpers for another host', helper, H2, 'config-file'],
+    ['auto', 'an empty credHelpers entry over credsStore', emptied, H1, 'config-file'],
+    ['docker', 'auths only', none, H1, 'docker-cli'],
+    ['docker', 'credsStore', store, H1, 'docker-cli'],
+    ['docker', 'credHelpers', helper, H1, 'docker-cli'],
+    ['config-file', 'auths only', none, H1, 'config-file'],
+    ['config-file', 'credsStore', store, H1, 'config-file'],
+    ['config-file', 'credHelpers', helper, H1, 'config-file'],
+    ['auto', 'credHelpers ecr-login', { credHelpers: { [H1]: 'ecr-login' } }, H1, 'ecr-helper'],
+    ['docker', 'credsStore ecr-login', { credsStore: 'ecr-login' }, H1, 'ecr-helper'],
+    ['config-file', 'credsStore ecr-login', { credsStore: 'ecr-login' }, H1, 'ecr-helper'],
+    [
+      'auto',
+      'credsStore ecr-login, credHelpers for the host',
+      { credsStore: 'ecr-login', credHelpers: { [H1]: 'pass' } },
+      H1,
+      'docker-cli',
+    ],
+  ])('%s with %s → %s', (method, _, config, host, store) => {
+    expect(chooseStore(method, config, host, false)).toBe(store);
+  });
+
+  it('in a job-private config helpers never count: auto and config-file use the file, docker the CLI', () => {
+    expect(chooseStore('auto', store, H1, true)).toBe('config-file');
+    expect(chooseStore('config-file', helper, H1, true)).toBe('config-file');
+    expect(chooseStore('docker', none, H1, true)).toBe('docker-cli');
+    expect(chooseStore('auto', { credsStore: 'ecr-login' }, H1, true)).toBe('config-file');
   });
 });
 
@@ -124,23 +136,33 @@ describe('preflight', () => {
     ['docker', { credsStore: 'ecr-login' }],
     ['config-file', { credHelpers: { [H2]: 'ecr-login' } }],
   ])(
-    '%s refuses a host owned by the Amazon ECR credential helper (it cannot store a credential)',
+    '%s passes hosts of the Amazon ECR credential helper: it serves them (checked at login)',
     (method, config) => {
-      const problem = preflight(method, config, [H1, H2], false, true);
-      expect(problem).toMatch(
-        /^The docker config sends .* to docker-credential-ecr-login, the Amazon ECR credential helper/,
-      );
-      expect(problem).toContain('isolate-config: true');
+      expect(preflight(method, config, [H1, H2], false, true)).toBeUndefined();
       expect(preflight(method, config, [H1, H2], true, true)).toBeUndefined();
     },
   );
+
+  it('needs no docker CLI for hosts the Amazon ECR credential helper serves', () => {
+    const config: DockerConfig = { credsStore: 'ecr-login' };
+    expect(needsDocker('auto', config, [H1, H2], false)).toBe(false);
+    expect(needsDocker('docker', config, [H1, H2], false)).toBe(false);
+    expect(preflight('auto', config, [H1, H2], false, false)).toBeUndefined();
+    expect(preflight('docker', config, [H1, H2], false, false)).toBeUndefined();
+    // One host of its own still needs the CLI.
+    const mixed: DockerConfig = { credHelpers: { [H1]: 'ecr-login' } };
+    expect(preflight('docker', mixed, [H1, H2], false, false)).toMatch(
+      /^login-method is docker, but the docker CLI/,
+    );
+  });
 });
 
-describe('loginAll', () => {
+describe('login', () => {
   let dir: string;
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ecr-login-login-unit-'));
+    warnings = [];
   });
 
   afterEach(async () => {
@@ -148,40 +170,65 @@ describe('loginAll', () => {
   });
 
   const configPath = () => join(dir, 'config.json');
+  let warnings: string[] = [];
   const readJson = async (): Promise<DockerConfig> => JSON.parse(await readFile(configPath(), 'utf8'));
 
-  function setup(method: LoginMethod, isolated = false): LoginSetup {
+  type Setup = Omit<LoginSetup, 'tools' | 'record'>;
+  type Tools = AddContext['tools'];
+
+  function setup(method: LoginMethod, isolated = false): Setup {
     return {
       method,
       dir,
       isolated,
       env: { PATH: '/usr/bin', KEEP: 'me' },
-      probe: { env: {}, timeoutMs: 1000, attempts: 1 },
+      verify: { env: {}, timeoutMs: 1000, attempts: 1 },
+      warn: (text) => warnings.push(text),
     };
   }
 
+  /** login with these tools, reporting each login as (credential, store). */
+  const loginWith = (
+    credentials: DockerCredential[],
+    s: Setup,
+    tools: Tools,
+    onLogin: (c: DockerCredential, store: StoreName) => void,
+  ) => login(credentials, { ...s, tools, record: (l) => onLogin(l.credential, l.store) });
+
   interface Recorder {
-    deps: LoginDeps;
-    proofs: { scheme: string; host: string; token: string; settings: ProbeSettings }[];
-    dockers: { host: string; username: string; password: string; env: NodeJS.ProcessEnv }[];
-    logins: [string, Via][];
+    deps: Tools;
+    checks: { scheme: string; host: string; token: string; settings: VerifySettings }[];
+    dockers: {
+      host: string;
+      username: string;
+      password: string;
+      env: NodeJS.ProcessEnv;
+      timeoutMs?: number;
+    }[];
+    logins: [string, StoreName][];
   }
 
   function recorder(
-    answer: (host: string) => ProbeResult = () => ({ ok: true, status: 200, message: 'ok' }),
+    answer: (host: string) => VerifyResult = () => ({ ok: true, status: 200, message: 'ok' }),
     docker: (host: string) => DockerResult = () => ({ ok: true, message: '' }),
   ): Recorder {
     const r: Recorder = {
-      proofs: [],
+      checks: [],
       dockers: [],
       logins: [],
       deps: {
-        prove: async (scheme, host, token, settings) => {
-          r.proofs.push({ scheme, host, token, settings });
-          return answer(host);
+        verify: async (c, settings) => {
+          r.checks.push({ scheme: c.scheme, host: c.host, token: c.auth, settings });
+          return answer(c.host);
         },
-        dockerLogin: async (host, username, password, env) => {
-          r.dockers.push({ host, username, password, env });
+        dockerLogin: async (host, username, password, env, timeoutMs) => {
+          r.dockers.push({
+            host,
+            username,
+            password,
+            env,
+            ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+          });
           return docker(host);
         },
       },
@@ -189,7 +236,7 @@ describe('loginAll', () => {
     return r;
   }
 
-  it('proves every file host (all at once) before one write, then reports each login', async () => {
+  it('verifies every file host (all at once) before one write, then reports each login', async () => {
     await writeFile(
       configPath(),
       JSON.stringify({ auths: { 'other.example': { auth: 'dTpw' } }, proxies: { x: 1 } }),
@@ -199,32 +246,32 @@ describe('loginAll', () => {
       cred(H2, 'pw-2', 1),
       { ...cred('127.0.0.1:5000', 'pw-3', 2), scheme: 'http' as const },
     ];
-    const pending: ((r: ProbeResult) => void)[] = [];
-    const seenAtProof: string[] = [];
-    const logins: [string, Via][] = [];
-    const deps: LoginDeps = {
-      prove: (_scheme, host) => {
-        seenAtProof.push(host);
+    const pending: ((r: VerifyResult) => void)[] = [];
+    const seenAtCheck: string[] = [];
+    const logins: [string, StoreName][] = [];
+    const deps: Tools = {
+      verify: (c) => {
+        seenAtCheck.push(c.host);
         return new Promise((resolve) => pending.push(resolve));
       },
       dockerLogin: async () => {
         throw new Error('no docker expected');
       },
     };
-    const done = loginAll(creds, setup('auto'), deps, (c, via) => logins.push([c.host, via]));
-    // Wait until every proof is in flight: none may wait for another.
+    const done = loginWith(creds, setup('auto'), deps, (c, store) => logins.push([c.host, store]));
+    // Wait until every check is in flight: none may wait for another.
     while (pending.length < 3) await new Promise((r) => setImmediate(r));
-    expect(seenAtProof).toEqual([H1, H2, '127.0.0.1:5000']);
-    // Nothing is written while any proof is pending.
+    expect(seenAtCheck).toEqual([H1, H2, '127.0.0.1:5000']);
+    // Nothing is written while any check is pending.
     for (const resolve of pending.splice(0, 2).reverse()) resolve({ ok: true, status: 200, message: 'ok' });
     for (let t = 0; t < 10; t++) await new Promise((r) => setImmediate(r));
     expect(Object.keys((await readJson()).auths ?? {})).toEqual(['other.example']);
     pending[0]?.({ ok: true, status: 200, message: 'ok' });
     expect(await done).toEqual([]);
     expect(logins).toEqual([
-      [H1, 'file'],
-      [H2, 'file'],
-      ['127.0.0.1:5000', 'file'],
+      [H1, 'config-file'],
+      [H2, 'config-file'],
+      ['127.0.0.1:5000', 'config-file'],
     ]);
     expect(await readJson()).toEqual({
       auths: {
@@ -237,10 +284,10 @@ describe('loginAll', () => {
     });
   });
 
-  it('writes all proven hosts in one update: the first callback already sees every entry', async () => {
+  it('writes all verified hosts in one update: the first callback already sees every entry', async () => {
     const r = recorder();
     const seen: string[][] = [];
-    await loginAll(
+    await loginWith(
       [cred(H1, 'a', 0), cred(H2, 'b', 1), cred(H3, 'c', 2)],
       setup('config-file'),
       r.deps,
@@ -253,12 +300,12 @@ describe('loginAll', () => {
       [H1, H2, H3],
       [H1, H2, H3],
     ]);
-    expect(r.proofs.map((p) => [p.scheme, p.host, p.token])).toEqual([
+    expect(r.checks.map((p) => [p.scheme, p.host, p.token])).toEqual([
       ['https', H1, b64('AWS:a')],
       ['https', H2, b64('AWS:b')],
       ['https', H3, b64('AWS:c')],
     ]);
-    expect(r.proofs[0]?.settings).toEqual({ env: {}, timeoutMs: 1000, attempts: 1 });
+    expect(r.checks[0]?.settings).toEqual({ env: {}, timeoutMs: 1000, attempts: 1 });
     expect(r.dockers).toEqual([]);
     expect((await stat(configPath())).mode & 0o777).toBe(0o600);
     expect(existsSync(join(dir, 'config.json.lock'))).toBe(false);
@@ -270,33 +317,33 @@ describe('loginAll', () => {
         ? { ok: false, status: 401, message: `GET https://${H2}/v2/ answered 401 Unauthorized` }
         : { ok: true, status: 200, message: 'ok' },
     );
-    const failures = await loginAll(
+    const failures = await loginWith(
       [cred(H1, 'a', 0), cred(H2, 'b', 1), cred(H3, 'c', 2)],
       setup('auto'),
       r.deps,
       (c, v) => r.logins.push([c.host, v]),
     );
     // The wording is diagnose's; the message names the host and carries the registry's answer.
-    expect(failures.map((f) => f.cred.host)).toEqual([H2]);
+    expect(failures.map((f) => f.host)).toEqual([H2]);
     expect(failures[0]?.message).toContain(`GET https://${H2}/v2/ answered 401 Unauthorized`);
     expect(failures[0]?.message).not.toContain('pw-');
     expect(r.logins).toEqual([
-      [H1, 'file'],
-      [H3, 'file'],
+      [H1, 'config-file'],
+      [H3, 'config-file'],
     ]);
     expect(Object.keys((await readJson()).auths ?? {})).toEqual([H1, H3]);
   });
 
-  it('writes nothing (not even a file) when every proof fails', async () => {
+  it('writes nothing (not even a file) when every check fails', async () => {
     const r = recorder(() => ({ ok: false, message: 'GET https://x/v2/ failed: ECONNREFUSED' }));
-    const failures = await loginAll([cred(H1, 'a', 0)], setup('auto'), r.deps, () => {});
+    const failures = await loginWith([cred(H1, 'a', 0)], setup('auto'), r.deps, () => {});
     expect(failures).toHaveLength(1);
-    expect(failures[0]?.cred.host).toBe(H1);
+    expect(failures[0]?.host).toBe(H1);
     expect(failures[0]?.message).toContain('GET https://x/v2/ failed: ECONNREFUSED');
     expect(existsSync(configPath())).toBe(false);
   });
 
-  it('hands helper-owned hosts to docker login (with DOCKER_CONFIG), one at a time, and proves the others', async () => {
+  it('hands helper-owned hosts to docker login (with DOCKER_CONFIG), one at a time, and verifies the others', async () => {
     await writeFile(
       configPath(),
       JSON.stringify({ credHelpers: { [H2]: 'secretservice', [H3]: 'desktop' } }),
@@ -313,20 +360,20 @@ describe('loginAll', () => {
       active--;
       return host === H3 ? { ok: false, message: 'error storing credentials' } : { ok: true, message: '' };
     };
-    const failures = await loginAll(
+    const failures = await loginWith(
       [cred(H1, 'a', 0), cred(H2, 'b', 1), cred(H3, 'c', 2)],
       setup('auto'),
       r.deps,
       (c, v) => r.logins.push([c.host, v]),
     );
-    expect(r.proofs.map((p) => p.host)).toEqual([H1]);
+    expect(r.checks.map((p) => p.host)).toEqual([H1]);
     expect(dockers).toEqual([`${H2}|AWS|b|${dir}|me`, `${H3}|AWS|c|${dir}|me`]);
     expect(maxActive).toBe(1);
     expect(r.logins).toEqual([
-      [H1, 'file'],
-      [H2, 'docker'],
+      [H1, 'config-file'],
+      [H2, 'docker-cli'],
     ]);
-    expect(failures.map((f) => f.cred.host)).toEqual([H3]);
+    expect(failures.map((f) => f.host)).toEqual([H3]);
     expect(failures[0]?.message).toContain('error storing credentials');
     expect(failures[0]?.message).toContain(H3);
     expect(await readJson()).toEqual({
@@ -337,12 +384,12 @@ describe('loginAll', () => {
 
   it('gives docker login the http-proxy input as its proxy, keeping NO_PROXY from the environment', async () => {
     const r = recorder();
-    const proxied: LoginSetup = {
+    const proxied: Setup = {
       ...setup('docker'),
       env: { PATH: '/usr/bin', NO_PROXY: '.internal', HTTPS_PROXY: 'http://env-proxy:1' },
-      probe: { env: {}, timeoutMs: 1000, attempts: 1, httpProxy: 'http://input-proxy:3128' },
+      verify: { env: {}, timeoutMs: 1000, attempts: 1, httpProxy: 'http://input-proxy:3128' },
     };
-    await loginAll([cred(H1, 'a', 0)], proxied, r.deps, () => {});
+    await loginWith([cred(H1, 'a', 0)], proxied, r.deps, () => {});
     expect(r.dockers[0]?.env).toMatchObject({
       HTTPS_PROXY: 'http://input-proxy:3128',
       https_proxy: 'http://input-proxy:3128',
@@ -353,16 +400,16 @@ describe('loginAll', () => {
     });
   });
 
-  it('login-method docker sends every host to docker login and proves none', async () => {
+  it('login-method docker sends every host to docker login and verifies none', async () => {
     const r = recorder();
-    await loginAll([cred(H1, 'a', 0), cred(H2, 'b', 1)], setup('docker'), r.deps, (c, v) =>
+    await loginWith([cred(H1, 'a', 0), cred(H2, 'b', 1)], setup('docker'), r.deps, (c, v) =>
       r.logins.push([c.host, v]),
     );
-    expect(r.proofs).toEqual([]);
+    expect(r.checks).toEqual([]);
     expect(r.dockers.map((d) => d.host)).toEqual([H1, H2]);
     expect(r.logins).toEqual([
-      [H1, 'docker'],
-      [H2, 'docker'],
+      [H1, 'docker-cli'],
+      [H2, 'docker-cli'],
     ]);
     expect(existsSync(configPath())).toBe(false);
   });
@@ -377,7 +424,7 @@ describe('loginAll', () => {
       }),
     );
     const r = recorder();
-    const failures = await loginAll(
+    const failures = await loginWith(
       [cred(H1, 'a', 0), cred(H2, 'b', 1)],
       setup('auto', true),
       r.deps,
@@ -385,10 +432,10 @@ describe('loginAll', () => {
     );
     expect(failures).toEqual([]);
     expect(r.dockers).toEqual([]);
-    expect(r.proofs.map((p) => p.host)).toEqual([H1, H2]);
+    expect(r.checks.map((p) => p.host)).toEqual([H1, H2]);
     expect(r.logins).toEqual([
-      [H1, 'file'],
-      [H2, 'file'],
+      [H1, 'config-file'],
+      [H2, 'config-file'],
     ]);
     const written = await readJson();
     // No credsStore left; the hosts it served keep it through explicit credHelpers entries; ours have none.
@@ -405,18 +452,18 @@ describe('loginAll', () => {
   it('config-file never writes a credential a helper would shadow (a host preflight could not know)', async () => {
     await writeFile(configPath(), JSON.stringify({ credHelpers: { [H1]: 'secretservice' } }));
     const r = recorder();
-    const failures = await loginAll(
+    const failures = await loginWith(
       [cred(H1, 'a', 0), cred(H2, 'b', 1)],
       setup('config-file'),
       r.deps,
       (c, v) => r.logins.push([c.host, v]),
     );
-    expect(failures.map((f) => f.cred.host)).toEqual([H1]);
+    expect(failures.map((f) => f.host)).toEqual([H1]);
     expect(failures[0]?.message).toMatch(
       /^login-method is config-file, but the docker config sends 111111111111\.dkr\.ecr\.us-east-1\.amazonaws\.com's credentials to the credential helper "secretservice"/,
     );
-    expect(r.proofs.map((p) => p.host)).toEqual([H2]);
-    expect(r.logins).toEqual([[H2, 'file']]);
+    expect(r.checks.map((p) => p.host)).toEqual([H2]);
+    expect(r.logins).toEqual([[H2, 'config-file']]);
     expect(await readJson()).toEqual({
       credHelpers: { [H1]: 'secretservice' },
       auths: { [H2]: { auth: b64('AWS:b') } },
@@ -425,7 +472,7 @@ describe('loginAll', () => {
 
   it('isolated without any helper adds no credHelpers', async () => {
     const r = recorder();
-    await loginAll([cred(H1, 'a', 0)], setup('auto', true), r.deps, () => {});
+    await loginWith([cred(H1, 'a', 0)], setup('auto', true), r.deps, () => {});
     expect(await readJson()).toEqual({ auths: { [H1]: { auth: b64('AWS:a') } } });
   });
 
@@ -435,17 +482,144 @@ describe('loginAll', () => {
       JSON.stringify({ auths: { [H1]: { auth: 'b2xkOm9sZA==', identitytoken: 'x' } } }),
     );
     const r = recorder();
-    await loginAll([cred(H1, 'new', 0)], setup('auto'), r.deps, () => {});
+    await loginWith([cred(H1, 'new', 0)], setup('auto'), r.deps, () => {});
     expect(await readJson()).toEqual({ auths: { [H1]: { auth: b64('AWS:new') } } });
   });
 
-  it('fails on an invalid config before proving anything, leaving it as it was', async () => {
+  it('fails on an invalid config before verifying anything, leaving it as it was', async () => {
     await writeFile(configPath(), '{not json');
     const r = recorder();
-    await expect(loginAll([cred(H1, 'a', 0)], setup('auto'), r.deps, () => {})).rejects.toThrow(
+    await expect(loginWith([cred(H1, 'a', 0)], setup('auto'), r.deps, () => {})).rejects.toThrow(
       `${configPath()} is not a JSON object`,
     );
-    expect(r.proofs).toEqual([]);
+    expect(r.checks).toEqual([]);
     expect(await readFile(configPath(), 'utf8')).toBe('{not json');
+  });
+
+  describe('issue 13: helpers', () => {
+    it('serves a host of the Amazon ECR credential helper: checked with its get, nothing written, no docker', async () => {
+      const bin = join(dir, 'bin');
+      const helper = await installHelper(bin, 'ecr-login', {
+        kind: 'ecr-login',
+        credentials: { [H1]: { Username: 'AWS', Secret: 'from-the-helper' } },
+      });
+      const seed = JSON.stringify({ credHelpers: { [H1]: 'ecr-login' } });
+      await writeFile(configPath(), seed);
+      const r = recorder();
+      const s = { ...setup('auto'), env: { PATH: bin } };
+      const failures = await loginWith([cred(H1, 'ours', 0)], s, r.deps, (c, v) =>
+        r.logins.push([c.host, v]),
+      );
+      expect(failures).toEqual([]);
+      expect(r.logins).toEqual([[H1, 'ecr-helper']]);
+      expect(r.checks).toEqual([]);
+      expect(r.dockers).toEqual([]);
+      expect(await helper.calls()).toEqual([{ verb: 'get', host: H1 }]);
+      expect(await readFile(configPath(), 'utf8')).toBe(seed);
+    });
+
+    it.each<[string, HelperBehaviour | undefined, RegExp]>([
+      ['missing', undefined, /which is not on PATH\. Fix: install docker-credential-ecr-login/],
+      [
+        'failing get',
+        { kind: 'ecr-login', credentials: {}, failGet: 'NoCredentialProviders: no valid providers in chain' },
+        /docker-credential-ecr-login failed \(exit 1\): NoCredentialProviders: no valid providers in chain\. Fix: give the job AWS credentials/,
+      ],
+      ['garbage', { kind: 'garbage' }, /answered \(exit 0\) with output that is not a credential/],
+      [
+        'unknown host',
+        { kind: 'ecr-login', credentials: {} },
+        /failed \(exit 1\): credentials not found in native keychain/,
+      ],
+    ])(
+      'fails an Amazon ECR credential helper host when the helper is %s, naming it and the fixes',
+      async (_, b, re) => {
+        const bin = join(dir, 'bin');
+        if (b) await installHelper(bin, 'ecr-login', b);
+        await writeFile(configPath(), JSON.stringify({ credsStore: 'ecr-login' }));
+        const r = recorder();
+        const logins: string[] = [];
+        const failures = await loginWith(
+          [cred(H1, 'ours', 0)],
+          { ...setup('auto'), env: { PATH: bin } },
+          r.deps,
+          (c) => logins.push(c.host),
+        );
+        expect(logins).toEqual([]);
+        expect(failures).toHaveLength(1);
+        expect(failures[0]?.message).toMatch(re);
+        expect(failures[0]?.message).toContain(H1);
+        expect(failures[0]?.message).toContain("drop the docker config's ecr-login entry");
+        expect(failures[0]?.message).toContain('isolate-config: true');
+        expect(failures[0]?.message).not.toContain('ours');
+      },
+    );
+
+    it('auto with a credsStore: docker login (bounded by the API timeout) feeds the store, and our auths entry is there for containers/image', async () => {
+      await writeFile(configPath(), JSON.stringify({ credsStore: 'desktop', auths: { 'x.example': {} } }));
+      const r = recorder();
+      const failures = await loginWith([cred(H1, 'pw', 0)], setup('auto'), r.deps, (c, v) =>
+        r.logins.push([c.host, v]),
+      );
+      expect(failures).toEqual([]);
+      expect(r.dockers.map((d) => [d.host, d.timeoutMs])).toEqual([[H1, 1000]]);
+      expect(await readJson()).toEqual({
+        credsStore: 'desktop',
+        auths: { 'x.example': {}, [H1]: { auth: b64('AWS:pw') } },
+      });
+      expect(warnings).toEqual([]);
+    });
+
+    it('a credHelpers entry needs no auths copy (containers/image runs that helper itself)', async () => {
+      const seed = { credsStore: 'desktop', credHelpers: { [H1]: 'pass' } };
+      await writeFile(configPath(), JSON.stringify(seed));
+      const r = recorder();
+      await loginWith([cred(H1, 'pw', 0)], setup('auto'), r.deps, () => {});
+      expect(await readJson()).toEqual(seed);
+    });
+
+    it.skipIf(process.platform !== 'linux')(
+      'login-method docker into the platform default store: one warning, naming the store and the fixes',
+      async () => {
+        const bin = join(dir, 'bin');
+        await installHelper(bin, 'pass', { kind: 'store' });
+        const r = recorder();
+        const s = { ...setup('docker'), env: { PATH: bin } };
+        const failures = await loginWith([cred(H1, 'a', 0), cred(H2, 'b', 1)], s, r.deps, () => {});
+        expect(failures).toEqual([]);
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toContain(
+          `docker login stored the credential for ${H1} in docker-credential-pass`,
+        );
+        expect(warnings[0]).toContain('login-method: auto');
+      },
+    );
+
+    it("a store's refusal of a long password is the helper's message, with the limit, the length and the fixes", async () => {
+      await writeFile(configPath(), JSON.stringify({ credsStore: 'wincred' }));
+      const long = 'p'.repeat(3188);
+      const r = recorder(undefined, () => ({
+        ok: false,
+        exitCode: 1,
+        message:
+          'Error saving credentials: error storing credentials - err: exit status 1, out: `The stub received bad data.`',
+      }));
+      const failures = await loginWith([cred(H1, long, 0)], setup('auto'), r.deps, () => {});
+      const m = failures[0]?.message ?? '';
+      expect(m).toContain('docker-credential-wincred');
+      expect(m).toContain('2,500 characters');
+      expect(m).toContain('3,188 characters');
+      expect(m).toContain('isolate-config: true');
+      expect(m).not.toContain('login-method: auto'); // auto is what ran: the store is the config's
+      expect(m).not.toContain(long);
+    });
+
+    it("a docker login stopped at its deadline with no helper involved reads as docker's timeout", async () => {
+      const r = recorder(undefined, () => ({ ok: false, message: '', timedOutAfterMs: 1000 }));
+      const failures = await loginWith([cred(H1, 'pw', 0)], setup('docker'), r.deps, () => {});
+      expect(failures[0]?.message).toMatch(
+        /^docker login failed: it did not finish within 1 s and was stopped\./,
+      );
+    });
   });
 });

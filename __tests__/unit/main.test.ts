@@ -1,5 +1,5 @@
 // runMain end to end in-process: the REAL getAuthorizationToken (token-api.ts) against aws-sdk-client-mock, fake
-// registry proofs and docker logins, and the runner's files in a temp dir.
+// registry /v2/ checks and docker logins, and the runner's files in a temp dir.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,9 +14,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DockerResult, dockerLogin, dockerPath, type Exec } from '../../src/docker-cli.js';
 import { type MainDeps, runMain } from '../../src/main.js';
-import type { ProbeResult } from '../../src/probe.js';
 import type { PostState } from '../../src/state.js';
 import { getAuthorizationToken } from '../../src/token-api.js';
+import type { VerifyResult } from '../../src/verify.js';
+import { BAD_INPUT_ACCOUNT, BAD_INPUTS } from '../support/bad-inputs.js';
 import { parseFileCommands } from '../support/file-commands.js';
 import { loadAction } from '../support/runner.js';
 
@@ -185,7 +186,7 @@ afterEach(async () => {
 
 interface Options {
   env?: NodeJS.ProcessEnv;
-  prove?: (host: string) => ProbeResult;
+  verify?: (host: string) => VerifyResult;
   docker?: (host: string) => DockerResult;
   dockerFound?: boolean;
 }
@@ -197,7 +198,7 @@ interface Run {
   states: PostState[];
   summary: string;
   errors: string[];
-  proved: string[];
+  verified: string[];
   dockerLogins: { host: string; username: string; password: string; dockerConfig: string | undefined }[];
 }
 
@@ -208,7 +209,7 @@ function blocks(text: string): [string, string][] {
   ]);
 }
 
-const OK: ProbeResult = { ok: true, status: 200, message: 'ok' };
+const OK: VerifyResult = { ok: true, status: 200, message: 'ok' };
 
 async function run(inputs: Record<string, string>, opts: Options = {}): Promise<Run> {
   const env: NodeJS.ProcessEnv = {
@@ -220,23 +221,26 @@ async function run(inputs: Record<string, string>, opts: Options = {}): Promise<
   };
   for (const [name, value] of Object.entries({ ...defaults, ...inputs }))
     env[`INPUT_${name.toUpperCase()}`] = value;
-  const proved: string[] = [];
+  const verified: string[] = [];
   const dockerLogins: Run['dockerLogins'] = [];
   const deps: MainDeps = {
     env,
     getToken: getAuthorizationToken,
     findDocker: async () => (opts.dockerFound === false ? undefined : '/usr/bin/docker'),
-    prove: async (scheme, h, token) => {
-      const password = Buffer.from(token, 'base64').toString().split(':').slice(1).join(':');
-      events.push({ kind: 'use', what: `prove ${h}`, secrets: [token, password] });
-      if (readIfThere(files.output).includes(password)) leaks.push(`${h}: password in outputs before login`);
-      proved.push(`${scheme}://${h}`);
-      return opts.prove?.(h) ?? OK;
-    },
-    dockerLogin: async (h, username, password, e) => {
-      events.push({ kind: 'use', what: `docker login ${h}`, secrets: [password] });
-      dockerLogins.push({ host: h, username, password, dockerConfig: e.DOCKER_CONFIG });
-      return opts.docker?.(h) ?? { ok: true, message: '' };
+    tools: {
+      verify: async ({ scheme, host: h, auth }) => {
+        const password = Buffer.from(auth, 'base64').toString().split(':').slice(1).join(':');
+        events.push({ kind: 'use', what: `verify ${h}`, secrets: [auth, password] });
+        if (readIfThere(files.output).includes(password))
+          leaks.push(`${h}: password in outputs before login`);
+        verified.push(`${scheme}://${h}`);
+        return opts.verify?.(h) ?? OK;
+      },
+      dockerLogin: async (h, username, password, e) => {
+        events.push({ kind: 'use', what: `docker login ${h}`, secrets: [password] });
+        dockerLogins.push({ host: h, username, password, dockerConfig: e.DOCKER_CONFIG });
+        return opts.docker?.(h) ?? { ok: true, message: '' };
+      },
     },
   };
   await runMain(deps);
@@ -254,7 +258,7 @@ async function run(inputs: Record<string, string>, opts: Options = {}): Promise<
       .map((l) =>
         l.slice('::error::'.length).replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'),
       ),
-    proved,
+    verified,
     dockerLogins,
   };
 }
@@ -279,13 +283,13 @@ async function publicRegions(): Promise<string[]> {
 
 const masks = () => events.filter((e) => e.kind === 'mask').map((e) => e.value);
 
-/** Every secret handed to a login or proof was masked before that use, and nothing leaked before its mask. */
+/** Every secret handed to a login or /v2/ check was masked before that use, and nothing leaked before its mask. */
 function expectMaskedBeforeUse(maskPassword = true): void {
   expect(leaks).toEqual([]);
   events.forEach((e, i) => {
     if (e.kind !== 'use') return;
     const [first, ...rest] = e.secrets;
-    const mustMask = e.what.startsWith('prove')
+    const mustMask = e.what.startsWith('verify')
       ? maskPassword
         ? e.secrets
         : [first]
@@ -321,10 +325,10 @@ describe('token requests (real token-api.ts, mocked SDK)', () => {
       [`docker_password_${key(h)}`]: passwordOf(DEFAULT_ACCOUNT, 'eu-central-1'),
       'expires-at': EXPIRY['eu-central-1'],
     });
-    expect(r.proved).toEqual([`https://${h}`]);
+    expect(r.verified).toEqual([`https://${h}`]);
     expect(await configAuths()).toEqual({ [h]: { auth: tokenOf(DEFAULT_ACCOUNT, 'eu-central-1') } });
     expect(r.states.at(-1)).toEqual({
-      logins: [{ host: h, via: 'file' }],
+      logins: [{ host: h, store: 'config-file' }],
       configDir,
       expiresAt: EXPIRY['eu-central-1'],
     });
@@ -398,7 +402,7 @@ describe('token requests (real token-api.ts, mocked SDK)', () => {
       ['eu-west-1', ids.slice(10)],
     ]);
     expect(r.outputs.registries).toBe(ids.map((id) => host(id, 'eu-west-1')).join(','));
-    expect(r.proved).toHaveLength(12);
+    expect(r.verified).toHaveLength(12);
     expectMaskedBeforeUse();
   });
 
@@ -416,7 +420,7 @@ describe('token requests (real token-api.ts, mocked SDK)', () => {
     expect(r.outputs.docker_password_public_ecr_aws).toBe(PUBLIC_PASSWORD);
     expect(r.outputs.docker_password_ecr_public_aws_com).toBe(PUBLIC_PASSWORD);
     expect(r.outputs['expires-at']).toBe(PUBLIC_EXPIRY);
-    expect(r.proved.sort()).toEqual(
+    expect(r.verified.sort()).toEqual(
       [`https://public.ecr.aws`, `https://${host(A, 'eu-west-1')}`, 'https://ecr-public.aws.com'].sort(),
     );
     expectMaskedBeforeUse();
@@ -432,7 +436,20 @@ describe('token requests (real token-api.ts, mocked SDK)', () => {
     ]);
     expect(r.outputs.registry).toBe(h);
     expect(r.outputs.registries).toBe(h);
-    expect(r.proved).toEqual([`https://${h}`]);
+    expect(r.verified).toEqual([`https://${h}`]);
+  });
+
+  it('an alias gets its registry’s token; the registry itself is logged in only when listed', async () => {
+    const h = host(B, 'eu-west-1');
+    const r = await run({ registries: A, 'registry-aliases': `registry.example.com=${h}` });
+    expect(await ecrCalls()).toEqual([
+      { region: 'us-east-1', registryIds: [A], input: { registryIds: [A] } },
+      { region: 'eu-west-1', registryIds: [B], input: { registryIds: [B] } },
+    ]);
+    expect(r.outputs.registries).toBe(`${host(A, 'us-east-1')},registry.example.com`);
+    expect(r.outputs.docker_password_registry_example_com).toBe(passwordOf(B, 'eu-west-1'));
+    expect(r.verified).toEqual([`https://${host(A, 'us-east-1')}`, 'https://registry.example.com']);
+    expect(r.summary).toContain(`alias of ${h}`);
   });
 
   it('keeps a dual-stack host as named, with the official output key', async () => {
@@ -489,7 +506,7 @@ describe('masks', () => {
     expectMaskedBeforeUse(false);
   });
 
-  it('masks every token and password before any proof, docker login or output, and never "AWS"', async () => {
+  it('masks every token and password before any /v2/ check, docker login or output, and never "AWS"', async () => {
     await writeFile(
       join(configDir, 'config.json'),
       JSON.stringify({ credHelpers: { [host(B, 'us-east-1')]: 'secretservice' } }),
@@ -524,7 +541,7 @@ describe('the docker CLI as main drives it', () => {
     const execs: { command: string; args: string[]; input: string | undefined }[] = [];
     const exec: Exec = async (command, args, options) => {
       execs.push({ command, args: args ?? [], input: options?.input?.toString() });
-      return { exitCode: 0, stdout: 'Login Succeeded\n', stderr: '' };
+      return { exitCode: 0, stdout: 'Login Succeeded\n', stderr: '', timedOut: false, missing: false };
     };
     const env: NodeJS.ProcessEnv = {
       AWS_REGION: 'eu-west-1',
@@ -541,10 +558,12 @@ describe('the docker CLI as main drives it', () => {
       env,
       getToken: getAuthorizationToken,
       findDocker: async () => '/usr/bin/docker',
-      prove: async () => {
-        throw new Error('no proof expected with login-method docker');
+      tools: {
+        verify: async () => {
+          throw new Error('no /v2/ check expected with login-method docker');
+        },
+        dockerLogin: (h, u, p, e, t) => dockerLogin(h, u, p, e, t, { attempts: 3, delayMs: () => 0 }, exec),
       },
-      dockerLogin: (h, u, p, e) => dockerLogin(h, u, p, e, { attempts: 3, delayMs: () => 0 }, exec),
     });
     expect(process.exitCode).toBeUndefined();
     const bin = (await dockerPath()) ?? 'docker';
@@ -602,7 +621,7 @@ describe('outputs, state and summary', () => {
       hosts.slice(0, 3),
     ]);
     expect(r.states.at(-1)).toEqual({
-      logins: hosts.slice(0, 3).map((h) => ({ host: h, via: 'docker' })),
+      logins: hosts.slice(0, 3).map((h) => ({ host: h, store: 'docker-cli' })),
       configDir,
       expiresAt: EXPIRY['us-east-1'],
     });
@@ -617,12 +636,12 @@ describe('outputs, state and summary', () => {
     expect(r.outputs[`docker_password_${key(hosts[3] ?? '')}`]).toBeUndefined();
   });
 
-  it('a refused proof is not written, fails the step, and the others are logged in', async () => {
+  it('a credential refused at /v2/ is not written, fails the step, and the others are logged in', async () => {
     const hosts = [A, B, '333333333333', '444444444444'].map((a) => host(a, 'us-east-1'));
     const r = await run(
       { registries: hosts.join(',') },
       {
-        prove: (h) =>
+        verify: (h) =>
           h === hosts[3]
             ? { ok: false, status: 401, message: `GET https://${h}/v2/ answered 401 Unauthorized` }
             : OK,
@@ -722,10 +741,13 @@ describe('outputs, state and summary', () => {
     expect(r.exitCode).toBeUndefined();
     const dir = r.outputs['docker-config'] ?? '';
     expect(dir.startsWith(join(runnerTemp, 'ecr-login-docker-'))).toBe(true);
-    expect(parseFileCommands(await readFile(files.env, 'utf8')).values).toEqual({ DOCKER_CONFIG: dir });
+    expect(parseFileCommands(await readFile(files.env, 'utf8')).values).toEqual({
+      DOCKER_CONFIG: dir,
+      REGISTRY_AUTH_FILE: join(dir, 'config.json'),
+    });
     expect(r.states[0]).toEqual({ logins: [], configDir: dir, isolatedDir: dir });
     expect(r.states.at(-1)).toEqual({
-      logins: [{ host: host(A, 'us-east-1'), via: 'file' }],
+      logins: [{ host: host(A, 'us-east-1'), store: 'config-file' }],
       configDir: dir,
       isolatedDir: dir,
       expiresAt: EXPIRY['us-east-1'],
@@ -793,6 +815,45 @@ describe('refused before any AWS call', () => {
     expect(r.outputs).toEqual({});
     expect(r.states).toEqual([]);
     expect(r.summary).toBe('');
+  });
+
+  it('the bad-input table covers every input in action.yml', async () => {
+    const action = await loadAction();
+    const covered = new Set(BAD_INPUTS.flatMap((row) => Object.keys(row.inputs)));
+    for (const name of Object.keys(action.inputs)) expect(covered, name).toContain(name);
+  });
+
+  it.for(BAD_INPUTS)('bad input, $name: one error naming it, no SDK call, nothing written', async (row) => {
+    const seed = '{\n\t"auths": {"ghcr.io": {"auth": "b2N0b2NhdDpub3RyZWFs"}},\n\t"x-keep": [1, 2]\n}\n';
+    await writeFile(join(configDir, 'config.json'), seed);
+    const before = await snapshot(configDir);
+    const r = await run(
+      { registries: BAD_INPUT_ACCOUNT, region: 'us-east-1', ...row.inputs },
+      { env: { AWS_REGION: 'us-east-1', ...row.env } },
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toHaveLength(1);
+    for (const part of row.expect) expect(r.errors[0]).toContain(part);
+    for (const part of row.absent ?? []) expect(stdout.join('')).not.toContain(part);
+    expectNoCalls();
+    expect(await snapshot(configDir)).toEqual(before);
+    expect(r.outputs).toEqual({});
+    expect(r.states).toEqual([]);
+  });
+
+  it('a registry-profiles profile the shared files lack: refused naming it, no SDK call', async () => {
+    const config = join(root, 'aws-config');
+    await writeFile(config, '[profile ci-a]\nregion = us-east-1\n');
+    const r = await run(
+      { registries: A, 'registry-profiles': `${A}=ci-b` },
+      { env: { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(root, 'none') } },
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toEqual([
+      `Input \`registry-profiles\`: profile "ci-b" not found in ${config} or ${join(root, 'none')} (profiles found: "ci-a").`,
+    ]);
+    expectNoCalls();
+    expect(r.states).toEqual([]);
   });
 
   it('login-method config-file with a credsStore is refused', async () => {

@@ -2,7 +2,7 @@
 // registry hosts we derive agree with the AWS SDK's own partition data (through its endpoint rules).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ECR } from '../../src/aws-env.js';
-import { parsePlan } from '../../src/inputs.js';
+import { parseSettings } from '../../src/inputs.js';
 import { PARTITIONS, type Partition, parseRegistryItem, partitionOfRegion } from '../../src/registry.js';
 import { endpointFor } from '../../src/token-api.js';
 import { loadAction } from '../support/runner.js';
@@ -47,7 +47,7 @@ describe.each(PARTITIONS)('partition %s', (partition) => {
       region,
       'registry-roles': `${ACCOUNT}=arn:${partition}:iam::${ACCOUNT}:role/ecr-pull`,
     };
-    const plan = parsePlan((name) => inputs[name] ?? '', {});
+    const plan = parseSettings((name) => inputs[name] ?? '', {});
     expect([...plan.roles.values()]).toEqual([`arn:${partition}:iam::${ACCOUNT}:role/ecr-pull`]);
   });
 });
@@ -59,5 +59,5 @@ it('a partition missing from the list is refused in a role ARN', () => {
     region: 'eu-west-1',
     'registry-roles': `${ACCOUNT}=arn:aws-xx:iam::${ACCOUNT}:role/ecr-pull`,
   };
-  expect(() => parsePlan((name) => inputs[name] ?? '', {})).toThrow(/is not an IAM role ARN/);
+  expect(() => parseSettings((name) => inputs[name] ?? '', {})).toThrow(/is not an IAM role ARN/);
 });

@@ -8,6 +8,17 @@ import { type PostDeps, runPost } from '../../src/post.js';
 import { encodeState, type PostState, STATE_KEY } from '../../src/state.js';
 import { captureStdout } from '../support/stdout.js';
 
+// Counts reads of the config lock: a step waiting for another job's lock reads it on every look.
+const lock = vi.hoisted(() => ({ reads: 0 }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs/promises')>();
+  const readFile = ((path: Parameters<typeof real.readFile>[0], ...rest: unknown[]) => {
+    if (String(path).endsWith('config.json.lock')) lock.reads++;
+    return (real.readFile as (...a: unknown[]) => Promise<unknown>)(path, ...rest);
+  }) as typeof real.readFile;
+  return { ...real, readFile };
+});
+
 const H1 = '111111111111.dkr.ecr.us-east-1.amazonaws.com';
 const H2 = '222222222222.dkr.ecr.eu-west-1.amazonaws.com';
 const OTHER = '999999999999.dkr.ecr.us-east-1.amazonaws.com';
@@ -49,9 +60,11 @@ function deps(
     deps: {
       env,
       now: () => new Date(opts.now ?? '2030-01-01T00:00:00Z'),
-      logout: async (host, e) => {
-        calls.push({ host, env: e });
-        return opts.logout?.(host) ?? { ok: true, message: '' };
+      tools: {
+        dockerLogout: async (host, e) => {
+          calls.push({ host, env: e });
+          return opts.logout?.(host) ?? { ok: true, message: '' };
+        },
       },
     },
   };
@@ -87,8 +100,8 @@ describe('runPost', () => {
     );
     const d = deps({
       logins: [
-        { host: H1, via: 'file' },
-        { host: H2, via: 'docker' },
+        { host: H1, store: 'config-file' },
+        { host: H2, store: 'docker-cli' },
       ],
       configDir,
     });
@@ -107,7 +120,7 @@ describe('runPost', () => {
   it('still cleans the file when docker logout fails, and says why only in debug', async () => {
     await writeFile(configPath(), JSON.stringify({ auths: { [H2]: { auth: 'QVdTOmM=' } } }));
     const d = deps(
-      { logins: [{ host: H2, via: 'docker' }], configDir },
+      { logins: [{ host: H2, store: 'docker-cli' }], configDir },
       { logout: () => ({ ok: false, message: 'error erasing credentials' }) },
     );
     await runPost(d.deps);
@@ -123,8 +136,8 @@ describe('runPost', () => {
     await writeFile(configPath(), '{"auths": {"x": "QVdTOnNlY3JldA=="');
     const d = deps({
       logins: [
-        { host: H1, via: 'file' },
-        { host: H2, via: 'file' },
+        { host: H1, store: 'config-file' },
+        { host: H2, store: 'config-file' },
       ],
       configDir,
     });
@@ -141,8 +154,8 @@ describe('runPost', () => {
     await writeFile(configPath(), JSON.stringify({ auths: { [H1]: { auth: 'QVdTOmE=' } } }));
     const state: PostState = {
       logins: [
-        { host: H1, via: 'file' },
-        { host: 'public.ecr.aws', via: 'file' },
+        { host: H1, store: 'config-file' },
+        { host: 'public.ecr.aws', store: 'config-file' },
       ],
       configDir,
       expiresAt: '2030-01-01T12:00:00.000Z',
@@ -157,7 +170,7 @@ describe('runPost', () => {
 
   it('does not warn before the expiry (or exactly at it)', async () => {
     const state: PostState = {
-      logins: [{ host: H1, via: 'file' }],
+      logins: [{ host: H1, store: 'config-file' }],
       configDir,
       expiresAt: '2030-01-01T12:00:00.000Z',
     };
@@ -171,8 +184,8 @@ describe('runPost', () => {
     const d = deps(
       {
         logins: [
-          { host: H1, via: 'docker' },
-          { host: H2, via: 'file' },
+          { host: H1, store: 'docker-cli' },
+          { host: H2, store: 'config-file' },
         ],
         configDir,
         skipLogout: true,
@@ -193,7 +206,7 @@ describe('runPost', () => {
     await mkdir(isolated);
     await writeFile(join(isolated, 'config.json'), JSON.stringify({ auths: { [H1]: { auth: 'QVdTOmE=' } } }));
     const d = deps({
-      logins: [{ host: H1, via: 'docker' }],
+      logins: [{ host: H1, store: 'docker-cli' }],
       configDir: isolated,
       isolatedDir: isolated,
       skipLogout: true,
@@ -209,7 +222,7 @@ describe('runPost', () => {
     await mkdir(isolated, { recursive: true });
     await writeFile(join(isolated, 'config.json'), JSON.stringify({ auths: { [H1]: { auth: 'QVdTOmE=' } } }));
     await runPost(
-      deps({ logins: [{ host: H1, via: 'file' }], configDir: isolated, isolatedDir: isolated }).deps,
+      deps({ logins: [{ host: H1, store: 'config-file' }], configDir: isolated, isolatedDir: isolated }).deps,
     );
     expect(existsSync(isolated)).toBe(false);
     expect(existsSync(join(root, 'runner-temp'))).toBe(true);
@@ -217,7 +230,7 @@ describe('runPost', () => {
 
   it('copes with a config directory that is gone', async () => {
     const gone = join(root, 'gone');
-    await runPost(deps({ logins: [{ host: H1, via: 'file' }], configDir: gone }).deps);
+    await runPost(deps({ logins: [{ host: H1, store: 'config-file' }], configDir: gone }).deps);
     expect(out).toEqual(['Logged out of 1 ECR registry.\n']);
     expect(existsSync(gone)).toBe(false);
   });
@@ -227,14 +240,17 @@ describe('runPost', () => {
       configPath(),
       JSON.stringify({ auths: { [H1]: { auth: 'QVdTOmE=' }, [OTHER]: { auth: 'eA==' } } }),
     );
-    const lock = join(configDir, 'config.json.lock');
-    await writeFile(lock, '4242\n');
+    const lockPath = join(configDir, 'config.json.lock');
+    await writeFile(lockPath, '4242\n');
     let settled = false;
-    const running = runPost(deps({ logins: [{ host: H1, via: 'file' }], configDir }).deps).then(() => {
-      settled = true;
-    });
-    await new Promise((r) => setTimeout(r, 200));
-    // While the other job holds the lock, post waits and the file is as it was.
+    lock.reads = 0;
+    const running = runPost(deps({ logins: [{ host: H1, store: 'config-file' }], configDir }).deps).then(
+      () => {
+        settled = true;
+      },
+    );
+    // Post has looked at the lock twice (judged it fresh at least once) and still waits; the file is as it was.
+    await vi.waitFor(() => expect(lock.reads).toBeGreaterThanOrEqual(2), { timeout: 10_000, interval: 5 });
     expect(settled).toBe(false);
     expect(Object.keys((await readJson()).auths)).toEqual([H1, OTHER]);
     // The other job adds its entry and releases the lock: post keeps it.
@@ -244,7 +260,7 @@ describe('runPost', () => {
         auths: { [H1]: { auth: 'QVdTOmE=' }, [OTHER]: { auth: 'eA==' }, 'new.example': { auth: 'eQ==' } },
       }),
     );
-    await rm(lock);
+    await rm(lockPath);
     await running;
     expect(await readJson()).toEqual({
       auths: { [OTHER]: { auth: 'eA==' }, 'new.example': { auth: 'eQ==' } },

@@ -114,15 +114,11 @@ describe('file commands', () => {
     expect(process.env.ECR_LOGIN_UNIT_EXPORTED).toBe('/tmp/x');
   });
 
-  it('falls back to the legacy workflow commands, escaped, when the runner gives no file', () => {
-    runner.setOutput('o', 'a%b\nc');
-    runner.saveState('s', 'x\ry');
-    runner.exportVariable('ECR_LOGIN_UNIT_EXPORTED', 'v');
-    expect(out).toEqual([
-      '::set-output name=o::a%25b%0Ac\n',
-      '::save-state name=s::x%0Dy\n',
-      '::set-env name=ECR_LOGIN_UNIT_EXPORTED::v\n',
-    ]);
+  it('fails clearly when the runner gives no file (no legacy stdout commands)', () => {
+    expect(() => runner.setOutput('o', 'v')).toThrow('GITHUB_OUTPUT is not set');
+    expect(() => runner.saveState('s', 'v')).toThrow('GITHUB_STATE is not set');
+    expect(() => runner.exportVariable('ECR_LOGIN_UNIT_EXPORTED', 'v')).toThrow('GITHUB_ENV is not set');
+    expect(out).toEqual([]);
   });
 
   it('refuses a value that contains the delimiter', async () => {
@@ -168,14 +164,6 @@ describe('workflow commands', () => {
       }),
     ).rejects.toThrow('boom');
     expect(out).toEqual(['::group::g1\n', '::endgroup::\n', '::group::g2\n', '::endgroup::\n']);
-  });
-
-  it('isDebug follows RUNNER_DEBUG=1 only', () => {
-    expect(runner.isDebug()).toBe(false);
-    process.env.RUNNER_DEBUG = 'true';
-    expect(runner.isDebug()).toBe(false);
-    process.env.RUNNER_DEBUG = '1';
-    expect(runner.isDebug()).toBe(true);
   });
 });
 

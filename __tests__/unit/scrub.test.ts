@@ -1,19 +1,20 @@
 // Text from outside (a registry's status line, docker's output, an API message) is printed only scrubbed of
 // every secret form and unable to forge a workflow command.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Credential } from '../../src/credentials.js';
 import { describeLoginFailure } from '../../src/diagnose-login.js';
 import { secretForms } from '../../src/message.js';
 import * as runner from '../../src/runner.js';
+import type { DockerCredential } from '../../src/types.js';
 import { captureStdout } from '../support/stdout.js';
 
 const PASSWORD = 'eyJwYXlsb2FkIjoiZ2l2ZW4tcGFzc3dvcmQtNzcifQ';
 const TOKEN = Buffer.from(`AWS:${PASSWORD}`).toString('base64');
-const cred: Credential = {
+const cred: DockerCredential = {
   host: '123456789012.dkr.ecr.us-east-1.amazonaws.com',
   scheme: 'https',
   username: 'AWS',
   password: PASSWORD,
+  auth: TOKEN,
   expiresAt: new Date(Date.now() + 12 * 3600_000),
   kind: 'private',
   account: '123456789012',
@@ -39,13 +40,21 @@ function commandsIn(text: string): string[] {
 afterEach(() => vi.restoreAllMocks());
 
 describe('one scrub for every secret form', () => {
-  it('secretForms: the password, the token, base64("AWS:" + password)', () => {
-    const forms = secretForms({ username: 'user', password: PASSWORD });
-    expect(forms).toEqual([PASSWORD, Buffer.from(`user:${PASSWORD}`).toString('base64'), TOKEN]);
+  it('secretForms: the password, the stored token, base64("user:password"), base64("AWS:" + password)', () => {
+    const userToken = Buffer.from(`user:${PASSWORD}`).toString('base64');
+    expect(secretForms({ username: 'user', password: PASSWORD, auth: userToken })).toEqual([
+      PASSWORD,
+      userToken,
+      TOKEN,
+    ]);
+    // An API token that is not the canonical encoding (other padding bits) is a form of its own.
+    const odd = `${TOKEN.slice(0, -3)}R==`; // TOKEN ends in Q==: the same bytes, other unused bits
+    expect(Buffer.from(odd, 'base64').toString()).toBe(`AWS:${PASSWORD}`);
+    expect(secretForms({ username: 'AWS', password: PASSWORD, auth: odd })).toContain(odd);
   });
 
   it('a docker or registry message with injected commands and secrets becomes one scrubbed line', () => {
-    const message = describeLoginFailure(cred, { via: 'docker', detail: INJECTION }, { env: {} });
+    const message = describeLoginFailure(cred, { store: 'docker-cli', detail: INJECTION }, { env: {} });
     expect(message).not.toMatch(/[\r\n]/);
     for (const form of secretForms(cred)) expect(message).not.toContain(form);
     const out = captureStdout();

@@ -1,0 +1,43 @@
+// The config-file store: every credential is verified at /v2/ (all at once), then written straight into
+// config.json `auths` in one locked, atomic update for the batch. No docker process is spawned.
+import { authKeysFor, readConfig, updateConfig, withoutHosts } from '../docker-config.js';
+import type { CredentialStore, Refusal } from './store.js';
+
+export const configFileStore: CredentialStore = {
+  label: 'config file',
+  needsDockerCli: false,
+  holdsCredentials: true,
+
+  async add(credentials, { dir, verify, tools, added }) {
+    const results = await Promise.all(credentials.map((c) => tools.verify(c, verify)));
+    const refused: Refusal[] = [];
+    const verified = credentials.filter((credential, i) => {
+      const result = results[i];
+      if (result?.ok) return true;
+      refused.push({
+        credential,
+        outcome: {
+          store: 'config-file',
+          ...(result?.status !== undefined ? { status: result.status } : {}),
+          detail: result?.message ?? '',
+        },
+      });
+      return false;
+    });
+    if (verified.length > 0) {
+      await updateConfig(dir, (c) => ({
+        ...c,
+        auths: { ...c.auths, ...Object.fromEntries(verified.map((v) => [v.host, { auth: v.auth }])) },
+      }));
+      for (const c of verified) added(c);
+    }
+    return refused;
+  },
+
+  async remove(hosts, { dir }) {
+    // Under the lock main takes: another job sharing this config must not lose an entry it adds meanwhile.
+    if (authKeysFor(await readConfig(dir), hosts).length > 0) {
+      await updateConfig(dir, (c) => withoutHosts(c, hosts));
+    }
+  },
+};

@@ -1,0 +1,48 @@
+// A credential store: one way a credential reaches the registry clients. Each store adds and removes its
+// own credentials side by side, so post undoes exactly what main did. Stores do I/O only through the tools
+// they are handed (so main's bundle loads the docker CLI lazily and post's loads no HTTP client).
+import type { LoginOutcome } from '../diagnose-login.js';
+import type { DockerResult, dockerLogin } from '../docker-cli.js';
+import type { DockerCredential } from '../types.js';
+import type { VerifySettings, verifyCredential } from '../verify.js';
+
+export interface AddContext {
+  /** The docker config directory our credentials go to. */
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  /** The `http-proxy` input, the timeout and the attempts for talking to registries. */
+  verify: VerifySettings;
+  tools: { verify: typeof verifyCredential; dockerLogin: typeof dockerLogin };
+  /** Called as soon as a credential is in place, so a later failure still leaves it recorded for post. */
+  added: (credential: DockerCredential) => void;
+  /** A warning for the job log. */
+  warn: (text: string) => void;
+}
+
+export interface RemoveContext {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  tools: { dockerLogout: (host: string, env: NodeJS.ProcessEnv) => Promise<DockerResult> };
+  /** Where a store reports what it could not remove (post only warns: cleanup never fails the job). */
+  debug: (message: string) => void;
+}
+
+/** A credential the store could not add, with the registry's or the tool's answer for the diagnosis. */
+export interface Refusal {
+  credential: DockerCredential;
+  outcome: LoginOutcome;
+}
+
+export interface CredentialStore {
+  /** How the job summary and the log name this store. */
+  label: string;
+  /** Whether adding needs the docker CLI on PATH (checked before any network call). */
+  needsDockerCli: boolean;
+  /**
+   * Whether add leaves our credential in the store: then post removes it and its token's expiry matters.
+   * False for a store that only checks a helper which fetches tokens of its own.
+   */
+  holdsCredentials: boolean;
+  add(credentials: readonly DockerCredential[], context: AddContext): Promise<Refusal[]>;
+  remove(hosts: readonly string[], context: RemoveContext): Promise<void>;
+}
