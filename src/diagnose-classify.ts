@@ -4,6 +4,7 @@ import { oneLine } from './message.js';
 
 export type FailureKind =
   | 'assume-role'
+  | 'profile'
   | 'no-credentials'
   | 'no-region'
   | 'throttled'
@@ -13,6 +14,7 @@ export type FailureKind =
   | 'bad-keys'
   | 'network'
   | 'server'
+  | 'proxy-auth'
   | 'other';
 
 export type NetworkKind = 'timeout' | 'dns' | 'refused' | 'tls' | 'unreachable' | 'reset';
@@ -51,6 +53,8 @@ export interface Failure {
   network?: NetworkDetail;
   /** assume-role: the role and the failure of sts:AssumeRole itself. */
   role?: string;
+  /** profile: the registry-profiles profile whose credentials could not be resolved. */
+  profile?: string;
   cause?: Failure;
 }
 
@@ -62,6 +66,7 @@ interface AwsErrorShape {
   address?: string;
   port?: number;
   role?: unknown;
+  profile?: unknown;
   cause?: unknown;
   $fault?: string;
   $metadata?: { httpStatusCode?: number; attempts?: number; requestId?: string };
@@ -148,6 +153,8 @@ function networkDetail(e: AwsErrorShape, message: string): NetworkDetail {
 }
 
 function kindOf(e: AwsErrorShape, code: string, message: string): FailureKind {
+  // A proxy's own answer (the SDK cannot parse it: $response keeps the status).
+  if ((e?.$metadata?.httpStatusCode ?? e?.$response?.statusCode) === 407) return 'proxy-auth';
   if (code === 'CredentialsProviderError' || /Could not load credentials from any providers/i.test(message))
     return 'no-credentials';
   if (/Region is missing/i.test(message)) return 'no-region';
@@ -172,8 +179,18 @@ function assumedRole(e: AwsErrorShape): string | undefined {
   return typeof e?.role === 'string' && e.cause !== undefined ? e.role : undefined;
 }
 
+/** A ProfileError (profiles.ts), recognised by shape like an AssumeRoleError. */
+function failedProfile(e: AwsErrorShape): string | undefined {
+  return typeof e?.profile === 'string' && e.cause !== undefined ? e.profile : undefined;
+}
+
 export function classify(error: unknown): Failure {
   const e = error as AwsErrorShape;
+  const profile = failedProfile(e);
+  if (profile !== undefined) {
+    const cause = classify(e.cause);
+    return { kind: 'profile', code: cause.code, message: cause.message, profile, cause };
+  }
   const role = assumedRole(e);
   if (role !== undefined) {
     const cause = classify(e.cause);

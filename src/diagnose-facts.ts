@@ -23,6 +23,8 @@ export interface ApiCall {
   /** How the call was made: lets a diagnosis ask STS who the caller was, with the same credentials. */
   settings: ApiSettings;
   role?: string;
+  /** The registry-profiles profile that signed the call (or assumed `role`). */
+  profile?: string;
 }
 
 export interface Route {
@@ -78,7 +80,7 @@ function route(failure: Failure, endpoint: string, settings: ApiSettings): Route
     proxy = undefined;
   }
   const net = failure.network;
-  if (!proxy || !net) return { note, atProxy: false };
+  if (!proxy || !net) return { note, ...(proxy ? { proxy } : {}), atProxy: false };
   const proxyPort = proxy.port || (proxy.protocol === 'https:' ? '443' : '80');
   const atProxy =
     (net.kind === 'refused' && net.address === proxy.hostname && String(net.port ?? '') === proxyPort) ||
@@ -93,11 +95,12 @@ export async function gatherFacts(failure: Failure, call: ApiCall, now = Date.no
   const override = endpointOverride(call.service, env);
   const facts: Facts = { endpoint, now, ...(override ? { endpointVariable: override.variable } : {}) };
   if (failure.kind === 'access-denied') {
-    const who = await callerIdentity(call.settings, call.region, call.role);
+    const who = await callerIdentity(call.settings, call.region, call.role, call.profile);
     if (who?.arn) facts.principal = who.arn;
   }
   if (failure.kind === 'no-credentials') facts.credentialFiles = credentialFiles(env);
-  if (failure.kind === 'network') facts.route = route(failure, endpoint, call.settings);
+  if (failure.kind === 'network' || failure.kind === 'proxy-auth')
+    facts.route = route(failure, endpoint, call.settings);
   if (failure.kind === 'clock-skew') {
     const skew = clockSkewSeconds(failure.serverDate, now);
     if (skew !== undefined) facts.skewSeconds = skew;

@@ -52,7 +52,11 @@ export async function prepareConfigDir(
   env: NodeJS.ProcessEnv,
 ): Promise<string> {
   const dir = settings.isolateConfig ? await createIsolatedConfig(userDir, env) : userDir;
-  if (settings.isolateConfig) runner.exportVariable('DOCKER_CONFIG', dir);
+  if (settings.isolateConfig) {
+    runner.exportVariable('DOCKER_CONFIG', dir);
+    // podman, buildah and skopeo read REGISTRY_AUTH_FILE first, before an older containers auth.json.
+    runner.exportVariable('REGISTRY_AUTH_FILE', configFile(dir));
+  }
   runner.setOutput('docker-config', dir);
   return dir;
 }

@@ -20,7 +20,7 @@ export interface MainDeps {
   tools: { verify: typeof verifyCredential; dockerLogin: typeof dockerLogin };
 }
 
-// The docker CLI module (and @actions/exec) loads only when a login needs it: most runs never do.
+// The docker CLI module loads only when a login needs it: most runs never do.
 const dockerCli = () => import('./docker-cli.js');
 const defaults = (): MainDeps => ({
   env: process.env,

@@ -15,7 +15,7 @@ export interface PostDeps {
 
 const defaults = (): PostDeps => ({
   env: process.env,
-  // @actions/exec loads only when a helper-owned host needs `docker logout`; direct writes need none.
+  // The docker CLI module loads only when a helper-owned host needs `docker logout`; direct writes need none.
   tools: { dockerLogout: async (host, env) => (await import('./docker-cli.js')).dockerLogout(host, env) },
   now: () => new Date(),
 });

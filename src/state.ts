@@ -1,6 +1,6 @@
 // What main hands to post through the runner's state file. Shared by both bundles so the two sides
 // cannot drift; it holds hosts, store names and paths only, never a credential.
-import { isStoreName } from './stores/index.js';
+import { isStoreName, STORES } from './stores/index.js';
 import type { HelperRecord, Login, Settings, StoreName } from './types.js';
 
 interface StoredLogin {
@@ -73,9 +73,14 @@ export class LoginRecord {
 
   readonly add = (login: Login): void => {
     this.logins.push(login);
+    // A host served by a helper that fetches its own tokens holds nothing of ours: post leaves it alone,
+    // and our token's expiry does not limit it.
+    if (!STORES[login.store].holdsCredentials) return;
     this.state.logins.push({ host: login.credential.host, store: login.store });
-    // Tokens the credential helper renews never expire on the job: post warns only of the others.
-    const expiring = this.logins.filter((l) => l.store !== 'helper');
+    // A store that renews its tokens (the job's credential helper) never lets them expire on the job.
+    const expiring = this.logins.filter(
+      (l) => STORES[l.store].holdsCredentials && !STORES[l.store].renewsTokens,
+    );
     if (expiring.length > 0) {
       const earliest = Math.min(...expiring.map((l) => l.credential.expiresAt.getTime()));
       this.state.expiresAt = new Date(earliest).toISOString();

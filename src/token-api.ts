@@ -1,7 +1,8 @@
 // Amazon ECR token calls: one GetAuthorizationToken per planned request, all at once. Retries,
 // backoff and jitter are the SDK's standard strategy; we set the attempt count, a per-attempt
-// timeout (connect + response) and the proxy agent.
+// timeout (connect, headers and body: src/attempt-deadline.ts) and the proxy agent.
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { AttemptDeadlineHandler } from './attempt-deadline.js';
 import { ECR, ECR_PUBLIC, endpointOverride, type Service } from './aws-env.js';
 import type { AuthorizationData } from './credentials.js';
 import { agentFor } from './proxy.js';
@@ -16,8 +17,20 @@ export interface ApiSettings {
   timeoutSeconds: number;
   httpProxy?: string;
   env: Env;
-  /** Credentials for a role (registry-roles); without it the SDK's default chain signs every call. */
-  credentialsFor?: (role: string, region: string) => CredentialProvider;
+  /**
+   * Credentials for a role (registry-roles), assumed with a profile's credentials when one is given;
+   * without it the SDK's default chain signs every call.
+   */
+  credentialsFor?: (role: string, region: string, profile?: string) => CredentialProvider;
+  /** Credentials of a named profile (registry-profiles). */
+  profileCredentials?: (profile: string) => CredentialProvider;
+}
+
+/** The credentials a call is signed with: the step's own unless a role or profile is given. */
+function credentialsOf(settings: ApiSettings, region: string, role?: string, profile?: string) {
+  if (role && settings.credentialsFor) return { credentials: settings.credentialsFor(role, region, profile) };
+  if (profile && settings.profileCredentials) return { credentials: settings.profileCredentials(profile) };
+  return {};
 }
 
 type EndpointResolver = (params: { Region: string; UseFIPS: boolean; UseDualStack: boolean }) => { url: URL };
@@ -76,22 +89,21 @@ export async function clientConfig(
   fips: boolean,
   settings: ApiSettings,
   role?: string,
+  profile?: string,
 ) {
   const endpoint = await endpointFor(service, region, fips, settings.env);
   const agent = agentFor(endpoint, settings.httpProxy, settings.env);
-  const timeout = settings.timeoutSeconds * 1000;
   return {
     region,
     maxAttempts: settings.maxAttempts,
     customUserAgent: 'ecr-login',
     ...(fips ? { useFipsEndpoint: true } : {}),
-    ...(role && settings.credentialsFor ? { credentials: settings.credentialsFor(role, region) } : {}),
-    requestHandler: {
-      connectionTimeout: timeout,
-      requestTimeout: timeout,
-      throwOnRequestTimeout: true,
-      ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
-    },
+    ...credentialsOf(settings, region, role, profile),
+    requestHandler: new AttemptDeadlineHandler(
+      agent ? { httpAgent: agent, httpsAgent: agent } : {},
+      endpoint,
+      settings.timeoutSeconds,
+    ),
   };
 }
 
@@ -109,7 +121,7 @@ export async function getAuthorizationToken(
       '@aws-sdk/client-ecr-public'
     );
     const client = new ECRPUBLICClient(
-      await clientConfig(ECR_PUBLIC, request.region, false, settings, request.role),
+      await clientConfig(ECR_PUBLIC, request.region, false, settings, request.role, request.profile),
     );
     try {
       const out = await client.send(new PublicCommand({}));
@@ -118,7 +130,9 @@ export async function getAuthorizationToken(
       client.destroy();
     }
   }
-  const client = new ECRClient(await clientConfig(ECR, request.region, request.fips, settings, request.role));
+  const client = new ECRClient(
+    await clientConfig(ECR, request.region, request.fips, settings, request.role, request.profile),
+  );
   try {
     const out = await client.send(
       new GetAuthorizationTokenCommand(

@@ -267,7 +267,8 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
         const slowMain = run(
           a,
           'main',
-          { registries: ACCOUNTS[0] ?? '', 'login-method': 'docker' },
+          // The docker login deadline is api-timeout-seconds: this one is slow, not hung.
+          { registries: ACCOUNTS[0] ?? '', 'login-method': 'docker', 'api-timeout-seconds': '60' },
           `${slow}:/usr/bin:/bin`,
         );
         // Job b starts once job a holds the lock, and waits while the lock grows older than the stale age.

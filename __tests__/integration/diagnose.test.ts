@@ -545,6 +545,7 @@ describe.skipIf(!hasRegistry)('registry refusals (real docker-registry)', () => 
       c.username,
       c.password,
       { PATH: process.env.PATH ?? '', HOME: home, DOCKER_CONFIG: dockerConfig },
+      undefined,
       { attempts: 1, delayMs: () => 0 },
     );
     expect(result.ok).toBe(false);

@@ -293,7 +293,11 @@ export const BAD_INPUTS: BadInputRow[] = [
   {
     name: 'registry-roles for an unlisted registry',
     inputs: { 'registry-roles': `999999999999=${ROLE}` },
-    expect: ['`registry-roles`', q('999999999999'), 'not name a registry'],
+    expect: [
+      '`registry-roles`',
+      'account 999999999999 has no registry listed',
+      `listed accounts: ${ACCOUNT}`,
+    ],
   },
   {
     name: 'registry-roles partition mismatch',
@@ -302,8 +306,35 @@ export const BAD_INPUTS: BadInputRow[] = [
   },
   {
     name: 'registry-roles twice for one registry',
-    inputs: { 'registry-roles': `${ACCOUNT}=${ROLE}\n${HOST}=${ROLE}-2` },
+    inputs: { 'registry-roles': `${HOST}=${ROLE}\nhttps://${HOST}/app=${ROLE}-2` },
     expect: ['`registry-roles`', HOST, 'already has a role'],
+  },
+  // --- registry-profiles --------------------------------------------------------------------------
+  {
+    name: 'registry-profiles not a profile name',
+    inputs: { 'registry-profiles': `${ACCOUNT}=ci profile` },
+    expect: ['`registry-profiles`', q('ci profile'), 'not a profile name'],
+  },
+  {
+    name: 'registry-profiles unknown profile',
+    inputs: { 'registry-profiles': `${ACCOUNT}=ci-absent` },
+    // No shared files at all, whatever the machine running the test has in ~/.aws.
+    env: {
+      AWS_CONFIG_FILE: '/nonexistent/aws-config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+    },
+    expect: ['`registry-profiles`', q('ci-absent'), 'not found', 'profiles found: none'],
+  },
+  // --- registry-aliases ---------------------------------------------------------------------------
+  {
+    name: 'registry-aliases with a scheme',
+    inputs: { 'registry-aliases': `https://images.example.com=${ACCOUNT}` },
+    expect: ['`registry-aliases`', 'no scheme'],
+  },
+  {
+    name: 'registry-aliases naming an ECR host',
+    inputs: { 'registry-aliases': `${HOST}=${ACCOUNT}` },
+    expect: ['`registry-aliases`', HOST, 'itself an ECR registry'],
   },
   // --- several at once: all reported together -----------------------------------------------------
   {

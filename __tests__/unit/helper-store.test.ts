@@ -59,6 +59,8 @@ function context(events: string[], settings: Partial<Settings> = {}): AddContext
       isolateConfig: false,
       loginMethod: 'helper',
       roles: new Map(),
+      profiles: new Map(),
+      aliases: [],
       ...settings,
     },
     verify: { env: {}, timeoutMs: 1000, attempts: 1 },
@@ -69,6 +71,7 @@ function context(events: string[], settings: Partial<Settings> = {}): AddContext
       },
       helperBundle: '/opt/ecr-login/dist/helper/index.js',
     },
+    warn: (text) => events.push(`warn ${text}`),
     installed: (h) => events.push(`installed ${h.name} config:${existsSync(join(configDir, 'config.json'))}`),
     added: (c) => events.push(`added ${c.host} config:${existsSync(join(configDir, 'config.json'))}`),
   };

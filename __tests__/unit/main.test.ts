@@ -35,14 +35,18 @@ const passwordOf = (account: string, region: string) => `pw-${account}-${region}
 const tokenOf = (account: string, region: string) => b64(`AWS:${passwordOf(account, region)}`);
 const PUBLIC_PASSWORD = 'pw-public-Xk2';
 const PUBLIC_TOKEN = b64(`AWS:${PUBLIC_PASSWORD}`);
+// Token expiries must lie within the next day (token-answer.ts): hours from the start of this file.
+const START = Math.floor(Date.now() / 1000) * 1000;
+const inHours = (h: number) => new Date(START + h * 3600_000).toISOString();
+const shown = (iso: string | undefined) => (iso ?? '').replace(/\.000Z$/, 'Z');
 const EXPIRY: Record<string, string> = {
-  'us-east-1': '2030-01-01T12:00:00.000Z',
-  'eu-west-1': '2030-01-01T11:30:00.000Z',
-  'ap-southeast-2': '2030-01-01T13:00:00.000Z',
-  'eu-central-1': '2030-01-01T12:15:00.000Z',
+  'us-east-1': inHours(12),
+  'eu-west-1': inHours(11.5),
+  'ap-southeast-2': inHours(13),
+  'eu-central-1': inHours(12.25),
 };
-const expiryOf = (region: string) => new Date(EXPIRY[region] ?? '2030-01-01T12:00:00.000Z');
-const PUBLIC_EXPIRY = '2030-01-01T10:45:00.000Z';
+const expiryOf = (region: string) => new Date(EXPIRY[region] ?? inHours(12));
+const PUBLIC_EXPIRY = inHours(10.75);
 
 const WATCHED = [
   'GITHUB_OUTPUT',
@@ -435,6 +439,19 @@ describe('token requests (real token-api.ts, mocked SDK)', () => {
     expect(r.verified).toEqual([`https://${h}`]);
   });
 
+  it('an alias gets its registry’s token; the registry itself is logged in only when listed', async () => {
+    const h = host(B, 'eu-west-1');
+    const r = await run({ registries: A, 'registry-aliases': `registry.example.com=${h}` });
+    expect(await ecrCalls()).toEqual([
+      { region: 'us-east-1', registryIds: [A], input: { registryIds: [A] } },
+      { region: 'eu-west-1', registryIds: [B], input: { registryIds: [B] } },
+    ]);
+    expect(r.outputs.registries).toBe(`${host(A, 'us-east-1')},registry.example.com`);
+    expect(r.outputs.docker_password_registry_example_com).toBe(passwordOf(B, 'eu-west-1'));
+    expect(r.verified).toEqual([`https://${host(A, 'us-east-1')}`, 'https://registry.example.com']);
+    expect(r.summary).toContain(`alias of ${h}`);
+  });
+
   it('keeps a dual-stack host as named, with the official output key', async () => {
     const dual = `${A}.dkr-ecr.eu-west-1.on.aws`;
     const r = await run({ registries: dual });
@@ -524,7 +541,7 @@ describe('the docker CLI as main drives it', () => {
     const execs: { command: string; args: string[]; input: string | undefined }[] = [];
     const exec: Exec = async (command, args, options) => {
       execs.push({ command, args: args ?? [], input: options?.input?.toString() });
-      return { exitCode: 0, stdout: 'Login Succeeded\n', stderr: '' };
+      return { exitCode: 0, stdout: 'Login Succeeded\n', stderr: '', timedOut: false, missing: false };
     };
     const env: NodeJS.ProcessEnv = {
       AWS_REGION: 'eu-west-1',
@@ -545,7 +562,7 @@ describe('the docker CLI as main drives it', () => {
         verify: async () => {
           throw new Error('no /v2/ check expected with login-method docker');
         },
-        dockerLogin: (h, u, p, e) => dockerLogin(h, u, p, e, { attempts: 3, delayMs: () => 0 }, exec),
+        dockerLogin: (h, u, p, e, t) => dockerLogin(h, u, p, e, t, { attempts: 3, delayMs: () => 0 }, exec),
       },
     });
     expect(process.exitCode).toBeUndefined();
@@ -580,8 +597,8 @@ describe('outputs, state and summary', () => {
     const rows = r.summary.split('\n').filter((l) => l.startsWith('| `'));
     expect(r.summary.split('\n')[0]).toBe('### ECR login: 2 registries');
     expect(rows).toEqual([
-      `| \`${host(A, 'us-east-1')}\` | ${A} | us-east-1 | config file | 2030-01-01T12:00:00Z |`,
-      `| \`${host(B, 'eu-west-1')}\` | ${B} | eu-west-1 | config file | 2030-01-01T11:30:00Z |`,
+      `| \`${host(A, 'us-east-1')}\` | ${A} | us-east-1 | config file | ${shown(EXPIRY['us-east-1'])} |`,
+      `| \`${host(B, 'eu-west-1')}\` | ${B} | eu-west-1 | config file | ${shown(EXPIRY['eu-west-1'])} |`,
     ]);
   });
 
@@ -679,6 +696,41 @@ describe('outputs, state and summary', () => {
     expect(existsSync(join(configDir, 'config.json'))).toBe(false);
   });
 
+  it('a hostile 8 MB token fails its registry by name; no mask line, output or config entry carries it', async () => {
+    const huge = 'A'.repeat(8 << 20);
+    ecr.on(GetAuthorizationTokenCommand).resolves({
+      authorizationData: [
+        {
+          authorizationToken: huge,
+          expiresAt: expiryOf('us-east-1'),
+          proxyEndpoint: `https://${host(A, 'us-east-1')}`,
+        },
+      ],
+    });
+    const r = await run({});
+    expect(r.exitCode).toBe(1);
+    const lines = r.errors[0]?.split('\n') ?? [];
+    expect(lines[1]).toBe(
+      'default registry in us-east-1 (us-east-1): GetAuthorizationToken for the default registry in us-east-1 ' +
+        'answered an unusable authorizationToken: it is longer than 16384 characters',
+    );
+    expect(stdout.join('').length).toBeLessThan(64 * 1024);
+    expect(masks()).toEqual([]);
+    expect(existsSync(join(configDir, 'config.json'))).toBe(false);
+  });
+
+  it('an empty answer for the default registry fails, naming the region and the principal', async () => {
+    ecr.on(GetAuthorizationTokenCommand).resolves({ authorizationData: [] });
+    const r = await run({});
+    expect(r.exitCode).toBe(1);
+    const lines = r.errors[0]?.split('\n') ?? [];
+    expect(lines[1]).toBe(
+      'default registry in us-east-1 (us-east-1): GetAuthorizationToken for the default registry in us-east-1 ' +
+        'answered no authorization data (called as arn:aws:iam::000000000000:user/ci)',
+    );
+    expect(r.summary).toContain('default registry in us-east-1');
+  });
+
   it('isolate-config: logs in to a private config under RUNNER_TEMP, exported as DOCKER_CONFIG', async () => {
     const userConfig = JSON.stringify({
       auths: { 'other.example': { auth: 'dTpw' } },
@@ -689,7 +741,10 @@ describe('outputs, state and summary', () => {
     expect(r.exitCode).toBeUndefined();
     const dir = r.outputs['docker-config'] ?? '';
     expect(dir.startsWith(join(runnerTemp, 'ecr-login-docker-'))).toBe(true);
-    expect(parseFileCommands(await readFile(files.env, 'utf8')).values).toEqual({ DOCKER_CONFIG: dir });
+    expect(parseFileCommands(await readFile(files.env, 'utf8')).values).toEqual({
+      DOCKER_CONFIG: dir,
+      REGISTRY_AUTH_FILE: join(dir, 'config.json'),
+    });
     expect(r.states[0]).toEqual({ logins: [], configDir: dir, isolatedDir: dir });
     expect(r.states.at(-1)).toEqual({
       logins: [{ host: host(A, 'us-east-1'), store: 'config-file' }],
@@ -783,6 +838,21 @@ describe('refused before any AWS call', () => {
     expectNoCalls();
     expect(await snapshot(configDir)).toEqual(before);
     expect(r.outputs).toEqual({});
+    expect(r.states).toEqual([]);
+  });
+
+  it('a registry-profiles profile the shared files lack: refused naming it, no SDK call', async () => {
+    const config = join(root, 'aws-config');
+    await writeFile(config, '[profile ci-a]\nregion = us-east-1\n');
+    const r = await run(
+      { registries: A, 'registry-profiles': `${A}=ci-b` },
+      { env: { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(root, 'none') } },
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toEqual([
+      `Input \`registry-profiles\`: profile "ci-b" not found in ${config} or ${join(root, 'none')} (profiles found: "ci-a").`,
+    ]);
+    expectNoCalls();
     expect(r.states).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeState, encodeState, LoginRecord, type PostState } from '../../src/state.js';
-import type { DockerCredential } from '../../src/types.js';
+import type { DockerCredential, StoreName } from '../../src/types.js';
 
 describe('post state', () => {
   it('round-trips every field', () => {
@@ -55,13 +55,44 @@ describe('post state', () => {
   });
 });
 
-describe('the helper in post state', () => {
-  it('drops a malformed helper record and keeps the rest', () => {
-    const text = JSON.stringify({ logins: [], configDir: '/x', helper: { dir: 1, name: 'n' } });
-    expect(decodeState(text)).toEqual({ logins: [], configDir: '/x' });
+describe('LoginRecord', () => {
+  const credential = (host: string, expiresAt: string, order: number): DockerCredential => ({
+    host,
+    scheme: 'https',
+    username: 'AWS',
+    password: 'pw',
+    auth: 'QVdTOnB3',
+    expiresAt: new Date(expiresAt),
+    kind: 'private',
+    region: 'us-east-1',
+    order,
   });
 
-  it('is saved before any login, and renewed tokens set no expiry for post to warn of', () => {
+  it("keeps a host the Amazon ECR credential helper serves for the report, but out of post's state and expiry", () => {
+    const saved: string[] = [];
+    const record = new LoginRecord({ isolateConfig: false, skipLogout: false }, '/cfg', (t) => saved.push(t));
+    const add = (host: string, expiresAt: string, store: StoreName, order: number) =>
+      record.add({ credential: credential(host, expiresAt, order), store });
+    add('a.example', '2030-01-01T12:00:00.000Z', 'config-file', 0);
+    add('b.example', '2030-01-01T08:00:00.000Z', 'ecr-helper', 1);
+    add('c.example', '2030-01-01T10:00:00.000Z', 'docker-cli', 2);
+    expect(record.logins.map((l) => [l.credential.host, l.store])).toEqual([
+      ['a.example', 'config-file'],
+      ['b.example', 'ecr-helper'],
+      ['c.example', 'docker-cli'],
+    ]);
+    expect(saved).toHaveLength(2);
+    expect(decodeState(saved.at(-1) ?? '')).toEqual({
+      logins: [
+        { host: 'a.example', store: 'config-file' },
+        { host: 'c.example', store: 'docker-cli' },
+      ],
+      configDir: '/cfg',
+      expiresAt: '2030-01-01T10:00:00.000Z',
+    });
+  });
+
+  it('saves the helper before any login; renewed tokens set no expiry for post to warn of', () => {
     const saved: PostState[] = [];
     const record = new LoginRecord({ isolateConfig: false, skipLogout: false }, '/c', (t) => {
       saved.push(JSON.parse(t));
@@ -69,10 +100,14 @@ describe('the helper in post state', () => {
     const helper = { dir: '/tmp/ecr-login-helper-x', name: 'ecr-login-job-00000000' };
     record.installed(helper);
     expect(saved).toEqual([{ logins: [], configDir: '/c', helper }]);
-    const credential = { host: 'h', expiresAt: new Date('2030-01-01T00:00:00Z') } as DockerCredential;
-    record.add({ credential, store: 'helper' });
+    record.add({ credential: credential('h', '2030-01-01T00:00:00Z', 0), store: 'helper' });
     expect(saved.at(-1)).toEqual({ logins: [{ host: 'h', store: 'helper' }], configDir: '/c', helper });
-    record.add({ credential: { ...credential, host: 'f' }, store: 'config-file' });
+    record.add({ credential: credential('f', '2030-01-01T00:00:00Z', 1), store: 'config-file' });
     expect(saved.at(-1)?.expiresAt).toBe('2030-01-01T00:00:00.000Z');
+  });
+
+  it('drops a malformed helper record from decoded state and keeps the rest', () => {
+    const text = JSON.stringify({ logins: [], configDir: '/x', helper: { dir: 1, name: 'n' } });
+    expect(decodeState(text)).toEqual({ logins: [], configDir: '/x' });
   });
 });

@@ -6,6 +6,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AttemptDeadlineHandler } from '../../src/attempt-deadline.js';
 import { ECR, ECR_PUBLIC, type Service, STS } from '../../src/aws-env.js';
 import { type ApiSettings, clientConfig, endpointFor, getAuthorizationToken } from '../../src/token-api.js';
 import type { TokenRequest } from '../../src/token-plan.js';
@@ -77,12 +78,12 @@ describe('endpointFor', () => {
 
 describe('clientConfig', () => {
   it('sets region, attempts, user agent and the per-attempt timeouts', async () => {
-    expect(await clientConfig(ECR, 'eu-west-1', false, settings)).toEqual({
-      region: 'eu-west-1',
-      maxAttempts: 3,
-      customUserAgent: 'ecr-login',
-      requestHandler: { connectionTimeout: 12_000, requestTimeout: 12_000, throwOnRequestTimeout: true },
-    });
+    const { requestHandler, ...rest } = await clientConfig(ECR, 'eu-west-1', false, settings);
+    expect(rest).toEqual({ region: 'eu-west-1', maxAttempts: 3, customUserAgent: 'ecr-login' });
+    expect(requestHandler).toBeInstanceOf(AttemptDeadlineHandler);
+    expect(requestHandler.seconds).toBe(12);
+    expect(requestHandler.endpoint).toBe('https://api.ecr.eu-west-1.amazonaws.com');
+    expect(requestHandler.options).toEqual({});
   });
 
   it('asks for FIPS only when the request is FIPS', async () => {
@@ -97,11 +98,28 @@ describe('clientConfig', () => {
     expect(
       (await clientConfig(ECR, 'eu-west-1', false, withRoles, 'arn:aws:iam::1:role/r')).credentials,
     ).toBe(provider);
-    expect(credentialsFor).toHaveBeenCalledWith('arn:aws:iam::1:role/r', 'eu-west-1');
+    expect(credentialsFor).toHaveBeenCalledWith('arn:aws:iam::1:role/r', 'eu-west-1', undefined);
     expect('credentials' in (await clientConfig(ECR, 'eu-west-1', false, withRoles))).toBe(false);
     expect(
       'credentials' in (await clientConfig(ECR, 'eu-west-1', false, settings, 'arn:aws:iam::1:role/r')),
     ).toBe(false);
+  });
+
+  it('uses a profile’s credentials for a request with a profile, and assumes a role with them', async () => {
+    const provider = async () => ({ accessKeyId: 'p', secretAccessKey: 'q' });
+    const profileCredentials = vi.fn(() => provider);
+    const credentialsFor = vi.fn(() => provider);
+    const withProfiles: ApiSettings = { ...settings, profileCredentials };
+    expect((await clientConfig(ECR, 'eu-west-1', false, withProfiles, undefined, 'ci-b')).credentials).toBe(
+      provider,
+    );
+    expect(profileCredentials).toHaveBeenCalledWith('ci-b');
+    expect('credentials' in (await clientConfig(ECR, 'eu-west-1', false, withProfiles))).toBe(false);
+    // profile + role: the role is assumed (with the profile's credentials, inside credentialsFor)
+    const both: ApiSettings = { ...withProfiles, credentialsFor };
+    await clientConfig(ECR, 'eu-west-1', false, both, 'arn:aws:iam::1:role/r', 'ci-b');
+    expect(credentialsFor).toHaveBeenCalledWith('arn:aws:iam::1:role/r', 'eu-west-1', 'ci-b');
+    expect(profileCredentials).toHaveBeenCalledTimes(1);
   });
 
   it('routes through the proxy for the endpoint the SDK will call, unless NO_PROXY covers it', async () => {
@@ -109,8 +127,8 @@ describe('clientConfig', () => {
       ...settings,
       httpProxy: 'http://proxy.example:3128',
     });
-    expect(proxied.requestHandler.httpsAgent).toBeInstanceOf(HttpsProxyAgent);
-    expect(proxied.requestHandler.httpAgent).toBe(proxied.requestHandler.httpsAgent);
+    expect(proxied.requestHandler.options.httpsAgent).toBeInstanceOf(HttpsProxyAgent);
+    expect(proxied.requestHandler.options.httpAgent).toBe(proxied.requestHandler.options.httpsAgent);
     const bypassed = await clientConfig(ECR, 'us-east-1', false, {
       ...settings,
       httpProxy: 'http://proxy.example:3128',

@@ -34,8 +34,14 @@ export const RECORDED_VARIABLES: readonly string[] = [
 
 /** The host's token request: what GetAuthorizationToken is called with to renew this host's token. */
 export type HostRequest =
-  | { kind: 'private'; partition: string; region: string; fips: boolean; account?: string; role?: string }
-  | { kind: 'public'; region: 'us-east-1'; role?: string };
+  | ({ kind: 'private'; partition: string; region: string; fips: boolean; account?: string } & Signer)
+  | ({ kind: 'public'; region: 'us-east-1' } & Signer);
+
+/** registry-roles and registry-profiles: the role assumed and the profile that signs (each optional). */
+interface Signer {
+  role?: string;
+  profile?: string;
+}
 
 export interface CacheEntry {
   version: 1;
@@ -124,7 +130,13 @@ export function parseEntry(text: string, file: string): CacheEntry {
   if (typeof e.expiresAt !== 'string' || Number.isNaN(Date.parse(e.expiresAt))) throw bad('expiresAt');
   const r = e.request as Partial<HostRequest & { partition: unknown; fips: unknown; account: unknown }>;
   const optionalString = (v: unknown) => v === undefined || (typeof v === 'string' && v !== '');
-  if (typeof r !== 'object' || r === null || typeof r.region !== 'string' || !optionalString(r.role))
+  if (
+    typeof r !== 'object' ||
+    r === null ||
+    typeof r.region !== 'string' ||
+    !optionalString(r.role) ||
+    !optionalString(r.profile)
+  )
     throw bad('request');
   if (r.kind === 'public') {
     if (r.region !== 'us-east-1') throw bad('request.region');

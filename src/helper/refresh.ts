@@ -3,6 +3,7 @@
 // followed). The credential helper loads this module, and with it the AWS SDK, only for a refresh.
 import { decodeToken } from '../credentials.js';
 import type { Partition } from '../registry.js';
+import { validateAuthorizationData } from '../token-answer.js';
 import { getAuthorizationToken } from '../token-api.js';
 import type { TokenRequest } from '../token-plan.js';
 import { apiSettings, describeTokenFailure } from '../tokens.js';
@@ -27,7 +28,7 @@ export function adoptRecordedSettings(entry: CacheEntry, env: Env): void {
 /** The GetAuthorizationToken call for this host alone (its own account, when it has one). */
 export function tokenRequest(entry: CacheEntry): TokenRequest {
   const r = entry.request;
-  const role = r.role ? { role: r.role } : {};
+  const role = { ...(r.role ? { role: r.role } : {}), ...(r.profile ? { profile: r.profile } : {}) };
   if (r.kind === 'public') return { kind: 'public', region: 'us-east-1', ...role, registries: [] };
   return {
     kind: 'private',
@@ -49,26 +50,32 @@ export async function refreshEntry(entry: CacheEntry, env: Env): Promise<CacheEn
   // No masking: stdout is the protocol's channel, and nothing of a role's session is printed.
   const { maxAttempts, timeoutSeconds, httpProxy } = entry.settings;
   const noMask = () => {};
-  const settings = apiSettings(
-    { maxAttempts, apiTimeoutSeconds: timeoutSeconds, httpProxy },
-    env,
-    !!entry.request.role,
-    noMask,
-  );
+  const settings = apiSettings({ maxAttempts, apiTimeoutSeconds: timeoutSeconds, httpProxy }, env, {
+    roles: !!entry.request.role,
+    profiles: !!entry.request.profile,
+    region: entry.request.region,
+    mask: noMask,
+  });
   const request = tokenRequest(entry);
+  let answer: Awaited<ReturnType<typeof getAuthorizationToken>>;
   try {
-    const { data } = await getAuthorizationToken(request, settings);
-    const account = entry.request.kind === 'private' ? entry.request.account : undefined;
-    const found =
-      (account &&
-        data.find((d) => (d.proxyEndpoint ?? '').replace(/^https?:\/\//i, '').startsWith(`${account}.`))) ||
-      (data.length === 1 ? data[0] : undefined);
-    if (!found?.authorizationToken)
-      throw new Error('the answer has no authorization token for this registry');
-    const { username, password } = decodeToken(found.authorizationToken, false, noMask);
-    const expiresAt = found.expiresAt ?? new Date(Date.now() + 12 * 3600_000);
-    return { ...entry, username, password, expiresAt: expiresAt.toISOString() };
+    answer = await getAuthorizationToken(request, settings);
   } catch (error) {
     throw new Error(`cannot refresh the ECR token: ${await describeTokenFailure(request, error, settings)}`);
   }
+  // Checked before anything reads it, as main checks its answer.
+  const checked = validateAuthorizationData(answer.data, request);
+  if ('problem' in checked) throw new Error(`cannot refresh the ECR token: ${checked.problem}`);
+  const account = entry.request.kind === 'private' ? entry.request.account : undefined;
+  const found =
+    (account &&
+      checked.ok.find((d) =>
+        (d.proxyEndpoint ?? '').replace(/^https?:\/\//i, '').startsWith(`${account}.`),
+      )) ||
+    (checked.ok.length === 1 ? checked.ok[0] : undefined);
+  if (!found?.authorizationToken)
+    throw new Error('cannot refresh the ECR token: the answer has no authorization token for this registry');
+  const { username, password } = decodeToken(found.authorizationToken, false, noMask);
+  const expiresAt = found.expiresAt ?? new Date(Date.now() + 12 * 3600_000);
+  return { ...entry, username, password, expiresAt: expiresAt.toISOString() };
 }

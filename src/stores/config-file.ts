@@ -7,6 +7,7 @@ import { verifyAll } from './verified.js';
 export const configFileStore: CredentialStore = {
   label: 'config file',
   needsDockerCli: false,
+  holdsCredentials: true,
 
   async add(credentials, context) {
     const { dir, added } = context;

@@ -2,8 +2,10 @@
 // credential helper (or the file). One login at a time, all under one hold of our lock: the docker CLI
 // does not lock the config file, and it drops the keys it does not know (the user's), which are put back
 // once after the last login or logout.
-import { withUserEntriesKept } from '../docker-config.js';
+import { readConfig, withUserEntriesKept } from '../docker-config.js';
+import type { DockerCredential } from '../types.js';
 import { configFileStore } from './config-file.js';
+import { showToContainersImage } from './containers-image.js';
 import type { CredentialStore, Refusal } from './store.js';
 
 /** The docker CLI's environment: our config directory, and the `http-proxy` input as its proxy too. */
@@ -17,21 +19,33 @@ function dockerEnv(env: NodeJS.ProcessEnv, dir: string, proxy: string | undefine
 export const dockerCliStore: CredentialStore = {
   label: 'docker CLI',
   needsDockerCli: true,
+  holdsCredentials: true,
 
-  async add(credentials, { dir, env, verify, tools, added }) {
+  async add(credentials, { dir, env, verify, tools, added, warn }) {
     const refused: Refusal[] = [];
+    const loggedIn: DockerCredential[] = [];
+    const before = await readConfig(dir);
     const loginEnv = dockerEnv(env, dir, verify.httpProxy);
     await withUserEntriesKept(
       dir,
       credentials.map((c) => c.host),
       async () => {
         for (const c of credentials) {
-          const result = await tools.dockerLogin(c.host, c.username, c.password, loginEnv);
-          if (result.ok) added(c);
-          else refused.push({ credential: c, outcome: { store: 'docker-cli', detail: result.message } });
+          const { ok, message, ...ran } = await tools.dockerLogin(
+            c.host,
+            c.username,
+            c.password,
+            loginEnv,
+            verify.timeoutMs,
+          );
+          if (ok) {
+            added(c);
+            loggedIn.push(c);
+          } else refused.push({ credential: c, outcome: { store: 'docker-cli', detail: message, ...ran } });
         }
       },
     );
+    await showToContainersImage(dir, before, loggedIn, env, warn);
     return refused;
   },
 

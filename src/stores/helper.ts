@@ -34,7 +34,10 @@ function refreshMargin(env: NodeJS.ProcessEnv): number {
  * the partition and FIPS; the caller's default registry (none listed) is a standard one in its region.
  */
 export function hostRequest(credential: DockerCredential, registry: Registry | undefined): HostRequest {
-  const role = credential.role ? { role: credential.role } : {};
+  const role = {
+    ...(credential.role ? { role: credential.role } : {}),
+    ...(credential.profile ? { profile: credential.profile } : {}),
+  };
   if (credential.kind === 'public') return { kind: 'public', region: 'us-east-1', ...role };
   const listed = registry?.kind === 'private' ? registry : undefined;
   return {
@@ -57,6 +60,8 @@ export function withoutHelper(config: DockerConfig, name: string): DockerConfig 
 export const helperStore: CredentialStore = {
   label: 'credential helper',
   needsDockerCli: false,
+  holdsCredentials: true,
+  renewsTokens: true,
 
   async add(credentials, context) {
     const { dir, env, settings, tools, added } = context;

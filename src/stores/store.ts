@@ -24,6 +24,8 @@ export interface AddContext {
   installed: (helper: HelperRecord) => void;
   /** Called as soon as a credential is in place, so a later failure still leaves it recorded for post. */
   added: (credential: DockerCredential) => void;
+  /** A warning for the job log. */
+  warn: (text: string) => void;
 }
 
 export interface RemoveContext {
@@ -47,6 +49,13 @@ export interface CredentialStore {
   label: string;
   /** Whether adding needs the docker CLI on PATH (checked before any network call). */
   needsDockerCli: boolean;
+  /**
+   * Whether add leaves our credential in the store: then post removes it and its token's expiry matters.
+   * False for a store that only checks a helper which fetches tokens of its own.
+   */
+  holdsCredentials: boolean;
+  /** Whether the store keeps its tokens fresh itself (the job's credential helper): their expiry never limits the job. */
+  renewsTokens?: boolean;
   add(credentials: readonly DockerCredential[], context: AddContext): Promise<Refusal[]>;
   remove(hosts: readonly string[], context: RemoveContext): Promise<void>;
 }
