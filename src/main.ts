@@ -54,11 +54,11 @@ async function mainSteps({ env, getToken, findDocker, tools }: MainDeps): Promis
 
   const tokens = await fetchTokens(planTokens(settings), settings, env, getToken);
 
-  const dir = await prepareConfigDir(settings, userDir, env);
-  const record = new LoginRecord(settings, dir, (text) => runner.saveState(STATE_KEY, text));
+  const target = await prepareConfigDir(settings, userDir, env);
+  const record = new LoginRecord(settings, target, (text) => runner.saveState(STATE_KEY, text));
   const failures = await login(
     tokens.credentials,
-    loginSetup(settings, { dir, env, tools, record: record.add }),
+    loginSetup(settings, { dir: target.dir, env, tools, record }),
   );
 
   await report(record.logins, [...tokens.failures, ...failures]);

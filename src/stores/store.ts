@@ -13,16 +13,15 @@ export interface AddContext {
   /** The `http-proxy` input, the timeout and the attempts for talking to registries. */
   verify: VerifySettings;
   tools: { verify: typeof verifyCredential; dockerLogin: typeof dockerLogin };
-  /** Called as soon as a credential is in place, so a later failure still leaves it recorded for post. */
-  added: (credential: DockerCredential) => void;
 }
 
 export interface RemoveContext {
   dir: string;
   env: NodeJS.ProcessEnv;
   tools: { dockerLogout: (host: string, env: NodeJS.ProcessEnv) => Promise<DockerResult> };
-  /** Where a store reports what it could not remove (post only warns: cleanup never fails the job). */
   debug: (message: string) => void;
+  /** Where a store says what it could not remove (post only warns: cleanup never fails the job). */
+  warning: (message: string) => void;
 }
 
 /** A credential the store could not add, with the registry's or the tool's answer for the diagnosis. */
@@ -36,6 +35,7 @@ export interface CredentialStore {
   label: string;
   /** Whether adding needs the docker CLI on PATH (checked before any network call). */
   needsDockerCli: boolean;
+  /** Adds the credentials; the state already names them all (login records them before calling). */
   add(credentials: readonly DockerCredential[], context: AddContext): Promise<Refusal[]>;
   remove(hosts: readonly string[], context: RemoveContext): Promise<void>;
 }
