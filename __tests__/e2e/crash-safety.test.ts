@@ -292,14 +292,18 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
         expect(existsSync(j.dir)).toBe(false);
       });
 
-      const badFields: [string, (s: Record<string, unknown>) => Record<string, unknown>][] = [
-        ['logins', (s) => ({ ...s, logins: [{ host: '../../etc', store: 'config-file' }] })],
-        ['logins', (s) => ({ ...s, logins: [{ host: 'x.example', store: 'bogus' }] })],
-        ['configDir', (s) => ({ ...s, configDir: 'relative/dir' })],
-        ['expiresAt', (s) => ({ ...s, expiresAt: 'tomorrow' })],
+      const badFields: [string, string, (s: Record<string, unknown>) => Record<string, unknown>][] = [
+        [
+          'a host with a path',
+          'logins',
+          (s) => ({ ...s, logins: [{ host: '../../etc', store: 'config-file' }] }),
+        ],
+        ['an unknown store', 'logins', (s) => ({ ...s, logins: [{ host: 'x.example', store: 'bogus' }] })],
+        ['a relative configDir', 'configDir', (s) => ({ ...s, configDir: 'relative/dir' })],
+        ['an expiresAt that is no date', 'expiresAt', (s) => ({ ...s, expiresAt: 'tomorrow' })],
       ];
-      for (const [field, forge] of badFields) {
-        it(`a bad ${field} in state: a warning naming it, nothing deleted`, async () => {
+      for (const [what, field, forge] of badFields) {
+        it(`${what} in state: a warning naming ${field}, nothing deleted`, async () => {
           const j = await isolatedJob();
           j.w.state[j.key] = JSON.stringify(forge(j.state));
           const post = await step(j.w, 'post');
