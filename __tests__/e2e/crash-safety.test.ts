@@ -4,7 +4,7 @@
 // state post cleans up with, post removes what it can without docker, and post deletes nothing a forged
 // state points at.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +142,8 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
         expect(foreign.code, foreign.out).toBe(0);
         release();
         expectOk(await main);
+        // docker's private copy of the config (other credentials in it) is gone as soon as docker returned.
+        expect((await readdir(w.runnerTemp)).filter((f) => f.startsWith('ecr-login-docker-'))).toEqual([]);
         expect((await readConfig(user.dir)).auths).toEqual({
           'keep.example': KEEP,
           [host(1)]: { auth: b64(`AWS:${password(1)}`) },

@@ -133,6 +133,31 @@ describe('runPost', () => {
     expect(process.exitCode).toBeUndefined();
   });
 
+  it('without docker, removes the helper marker and names the credential left in the helper', async () => {
+    await writeFile(
+      configPath(),
+      JSON.stringify({ auths: { [H1]: {}, [H2]: {} }, credHelpers: { [H1]: 'pass' } }),
+    );
+    const d = deps({
+      logins: [
+        { host: H1, store: 'docker-cli' },
+        { host: H2, store: 'docker-cli' },
+      ],
+      configDir,
+    });
+    d.deps.tools.dockerLogout = async () => {
+      throw new Error('Unable to locate executable file: docker');
+    };
+    await runPost(d.deps);
+    expect(await readJson()).toEqual({ auths: {}, credHelpers: { [H1]: 'pass' } });
+    const warnings = out.filter((l) => l.startsWith('::warning::'));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain(`the credential for ${H1} from docker-credential-pass`);
+    // A marker with no helper configured: docker's default store took the secret.
+    expect(warnings[1]).toContain(`the credential for ${H2} from docker's default credential helper`);
+    expect(warnings.join('')).toContain('Unable to locate executable file: docker');
+  });
+
   it('warns, naming the hosts, when the config cannot be cleaned, and leaves it untouched', async () => {
     await writeFile(configPath(), '{"auths": {"x": "QVdTOnNlY3JldA=="');
     const d = deps({
