@@ -29,7 +29,8 @@ export function encodeState(state: PostState): string {
 }
 
 /** A docker config key we log in to: a plain host[:port] (ECR, ECR Public, an alias or a loopback stand-in). */
-const PLAIN_HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i;
+const PLAIN_HOST =
+  /^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/i;
 const ID = /^[0-9a-f]{32}$/;
 
 const isString = (v: unknown): v is string => typeof v === 'string';

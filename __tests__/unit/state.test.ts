@@ -15,6 +15,7 @@ describe('post state', () => {
         { host: '123456789012.dkr.ecr.us-east-1.amazonaws.com', store: 'config-file' },
         { host: 'public.ecr.aws', store: 'docker-cli' },
         { host: '127.0.0.1:5000', store: 'config-file' },
+        { host: '[::1]:5000', store: 'config-file' },
       ],
       configDir: '/home/runner/.docker',
       isolatedDir: '/tmp/ecr-login-docker-abc',
