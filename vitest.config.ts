@@ -1,10 +1,51 @@
 import { defineConfig } from 'vitest/config';
 
+// Three layers, each its own project (`npm run test:unit` etc.; unit is two projects, see below):
+// - unit: each module alone, temp files at most; no real tool, server or child process; runs on any OS.
+// - integration: real tools and servers in-process (docker CLI, docker-registry, tinyproxy, skopeo, the
+//   ECR/STS stand-ins) and the tests of those doubles themselves.
+// - e2e: the built dist/ bundles run as the Actions runner runs them (npm run build first).
+// Unit files that vi.mock a node: module need a fresh module graph (the code under test must import the mock).
+const MOCKS_BUILTINS = [
+  '__tests__/unit/config-lock.test.ts',
+  '__tests__/unit/post.test.ts',
+  '__tests__/unit/runner.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['__tests__/**/*.test.ts'],
-    // e2e tests spawn real processes (node, docker, registries); keep them off the unit pool's clock.
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['__tests__/unit/**/*.test.ts'],
+          exclude: MOCKS_BUILTINS,
+          // No real parts: threads, and modules imported once per worker (the AWS SDK alone takes seconds).
+          pool: 'threads',
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'unit-isolated', include: MOCKS_BUILTINS, pool: 'threads' },
+      },
+      {
+        extends: true,
+        test: { name: 'integration', include: ['__tests__/integration/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['__tests__/e2e/**/*.test.ts'],
+          // Steps spawn real processes (node, docker, registries): generous bounds, never a measure.
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });

@@ -38,7 +38,8 @@ export function decodeToken(
   return { username: decoded.slice(0, colon), password, token };
 }
 
-const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|\[::1\])(:\d+)?$/;
+/** Loopback host[:port]: the only hosts plain http is honoured for (local stand-ins). */
+export const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|\[::1\])(:\d+)?$/;
 
 /** Host and scheme of a proxyEndpoint; plain http is honoured only for loopback stand-ins. */
 export function endpointHost(proxyEndpoint: string): { host: string; scheme: 'https' | 'http' } {
@@ -78,6 +79,7 @@ export function credentialsFor(
     expiresAt: expiry(d),
     region: request.region,
     ...(request.role ? { role: request.role } : {}),
+    ...(request.profile ? { profile: request.profile } : {}),
   });
 
   if (request.kind === 'public') {
@@ -125,6 +127,7 @@ export function credentialsFor(
           scheme: named ? ('https' as const) : proxy.scheme,
           kind: 'private' as const,
           account,
+          registry: r.host,
           order: order(r),
         };
       });

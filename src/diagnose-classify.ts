@@ -4,6 +4,7 @@ import { oneLine } from './message.js';
 
 export type FailureKind =
   | 'assume-role'
+  | 'profile'
   | 'no-credentials'
   | 'no-region'
   | 'throttled'
@@ -51,6 +52,8 @@ export interface Failure {
   network?: NetworkDetail;
   /** assume-role: the role and the failure of sts:AssumeRole itself. */
   role?: string;
+  /** profile: the registry-profiles profile whose credentials could not be resolved. */
+  profile?: string;
   cause?: Failure;
 }
 
@@ -62,6 +65,7 @@ interface AwsErrorShape {
   address?: string;
   port?: number;
   role?: unknown;
+  profile?: unknown;
   cause?: unknown;
   $fault?: string;
   $metadata?: { httpStatusCode?: number; attempts?: number; requestId?: string };
@@ -172,8 +176,18 @@ function assumedRole(e: AwsErrorShape): string | undefined {
   return typeof e?.role === 'string' && e.cause !== undefined ? e.role : undefined;
 }
 
+/** A ProfileError (profiles.ts), recognised by shape like an AssumeRoleError. */
+function failedProfile(e: AwsErrorShape): string | undefined {
+  return typeof e?.profile === 'string' && e.cause !== undefined ? e.profile : undefined;
+}
+
 export function classify(error: unknown): Failure {
   const e = error as AwsErrorShape;
+  const profile = failedProfile(e);
+  if (profile !== undefined) {
+    const cause = classify(e.cause);
+    return { kind: 'profile', code: cause.code, message: cause.message, profile, cause };
+  }
   const role = assumedRole(e);
   if (role !== undefined) {
     const cause = classify(e.cause);

@@ -23,6 +23,8 @@ export interface ApiCall {
   /** How the call was made: lets a diagnosis ask STS who the caller was, with the same credentials. */
   settings: ApiSettings;
   role?: string;
+  /** The registry-profiles profile that signed the call (or assumed `role`). */
+  profile?: string;
 }
 
 export interface Route {
@@ -93,7 +95,7 @@ export async function gatherFacts(failure: Failure, call: ApiCall, now = Date.no
   const override = endpointOverride(call.service, env);
   const facts: Facts = { endpoint, now, ...(override ? { endpointVariable: override.variable } : {}) };
   if (failure.kind === 'access-denied') {
-    const who = await callerIdentity(call.settings, call.region, call.role);
+    const who = await callerIdentity(call.settings, call.region, call.role, call.profile);
     if (who?.arn) facts.principal = who.arn;
   }
   if (failure.kind === 'no-credentials') facts.credentialFiles = credentialFiles(env);

@@ -9,12 +9,23 @@ import type { DockerCredential, StoreName } from './types.js';
 type Env = NodeJS.ProcessEnv;
 
 export interface LoginOutcome {
-  /** The store that tried: config-file verified at /v2/ itself; docker-cli ran docker login. */
+  /**
+   * The store that tried: config-file verified at /v2/ itself; docker-cli ran docker login; ecr-helper ran
+   * the Amazon ECR credential helper's `get`.
+   */
   store: StoreName;
   /** HTTP status of the /v2/ check, when the registry answered. */
   status?: number;
-  /** The check's or the CLI's own words. */
+  /** The check's, the CLI's or the helper's own words. */
   detail: string;
+  /** The process's exit code, when it exited. */
+  exitCode?: number;
+  /** Set when the process was stopped at its deadline (with every helper it started). */
+  timedOutAfterMs?: number;
+  /** The helper's program is not on PATH. */
+  missing?: boolean;
+  /** The helper answered with exit 0 but not with a credential. */
+  garbage?: boolean;
 }
 
 export interface LoginRoute {
@@ -62,7 +73,11 @@ export function describeLoginFailure(
   route: LoginRoute,
   now = Date.now(),
 ): string {
-  const detail = oneLine(outcome.detail) || 'no answer';
+  const words = oneLine(outcome.detail);
+  const detail =
+    outcome.timedOutAfterMs !== undefined
+      ? `it did not finish within ${Math.round(outcome.timedOutAfterMs / 1000)} s and was stopped${words ? ` (${words})` : ''}`
+      : words || 'no answer';
   const action = cred.kind === 'public' ? 'ecr-public:GetAuthorizationToken' : 'ecr:GetAuthorizationToken';
   const url = `${cred.scheme}://${cred.host}/v2/`;
   const routeNote = `the request went ${proxyNote(url, route.httpProxy, route.env)}`;

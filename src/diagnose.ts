@@ -8,6 +8,7 @@ import { type ApiCall, type Facts, gatherFacts } from './diagnose-facts.js';
 import { redactUserinfo } from './display.js';
 import { principalName, roleArnOfSession } from './identity.js';
 import { finish, hostPort, scrub, sentence } from './message.js';
+import { profileFiles } from './profiles.js';
 import * as runner from './runner.js';
 
 type Env = NodeJS.ProcessEnv;
@@ -63,6 +64,8 @@ export function render(failure: Failure, facts: Facts, call: ApiCall): string {
       return network(failure, facts, call);
     case 'server':
       return serverError(failure, facts, call);
+    case 'profile':
+      return profileFailure(failure, facts, call);
     default:
       return `${head(call, facts)}: ${failure.code}: ${failure.message}`;
   }
@@ -78,6 +81,17 @@ function hostOf(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** A registry-profiles profile gave no credentials: the SDK's reason, and where the profile lives. */
+function profileFailure(failure: Failure, facts: Facts, call: ApiCall): string {
+  const profile = failure.profile ?? '';
+  return (
+    `${head(call, facts)}: ${failure.code}: profile ${profile} (registry-profiles) gave no credentials, ` +
+    `so no token was fetched. The SDK said: ${sentence(failure.message)} ` +
+    `Fix: check profile ${profile} in ${profileFiles(call.settings.env)}: its keys, or its role_arn with ` +
+    'source_profile, web_identity_token_file, sso_session or credential_process, and the step that wrote it.'
+  );
 }
 
 function attemptsOf(failure: Failure, call: ApiCall): number {
@@ -317,8 +331,9 @@ async function assumeRoleFailure(failure: Failure, cause: Failure, call: ApiCall
     action: 'sts:AssumeRole',
     region: call.region,
     fips: false,
-    // The role is assumed with the step's own credentials: ask STS who those are, not the role.
+    // The role is assumed with the step's own credentials or its profile's: ask STS who those are, not the role.
     settings: { ...call.settings, credentialsFor: undefined },
+    ...(call.profile ? { profile: call.profile } : {}),
   };
   if (cause.kind !== 'access-denied') {
     return `Could not assume ${role} for ${call.action}: ${await explain(cause, stsCall)}`;

@@ -1,17 +1,20 @@
 // The docker CLI, for hosts whose credentials a credential helper owns (or login-method: docker).
 // The password goes in on stdin, never in argv; output is captured, never echoed, and cleaned of the
-// CLI's boilerplate before it reaches a message.
-import { getExecOutput } from '@actions/exec';
+// CLI's boilerplate before it reaches a message. Every run is bounded, helpers included (bounded-exec).
 import { which } from '@actions/io';
+import { type BoundedOptions, type BoundedResult, runBounded } from './bounded-exec.js';
 import { backoff, REFUSED, type RetryPolicy, retry } from './retry.js';
 
-export type Exec = typeof getExecOutput;
+export type Exec = (command: string, args: string[], opts: BoundedOptions) => Promise<BoundedResult>;
+
+/** How long one docker login/logout may take when the caller gives no deadline (post). */
+export const DOCKER_TIMEOUT_MS = 30_000;
 
 const found = new Map<string, Promise<string | undefined>>();
 
 /**
- * The docker CLI's absolute path, looked up once per PATH: @actions/exec would otherwise scan PATH again
- * for every one of a dozen logins and logouts.
+ * The docker CLI's absolute path, looked up once per PATH, not again for every one of a dozen logins and
+ * logouts.
  */
 export function dockerPath(): Promise<string | undefined> {
   const path = process.env.PATH ?? '';
@@ -49,6 +52,18 @@ export function isTransientDockerError(message: string): boolean {
 export interface DockerResult {
   ok: boolean;
   message: string;
+  exitCode?: number;
+  /** Set when the run was stopped at its deadline (with every helper it started). */
+  timedOutAfterMs?: number;
+}
+
+function resultOf(out: BoundedResult, timeoutMs: number): DockerResult {
+  return {
+    ok: out.exitCode === 0,
+    message: cleanDockerOutput(`${out.stderr}\n${out.stdout}`),
+    ...(out.exitCode !== undefined ? { exitCode: out.exitCode } : {}),
+    ...(out.timedOut ? { timedOutAfterMs: timeoutMs } : {}),
+  };
 }
 
 export const DOCKER_RETRY: RetryPolicy = backoff(3);
@@ -58,30 +73,29 @@ export function dockerLogin(
   username: string,
   password: string,
   env: NodeJS.ProcessEnv,
+  timeoutMs: number = DOCKER_TIMEOUT_MS,
   policy: RetryPolicy = DOCKER_RETRY,
-  exec: Exec = getExecOutput,
+  exec: Exec = runBounded,
 ): Promise<DockerResult> {
   const attempt = async (): Promise<DockerResult> => {
     const out = await exec(await docker(), ['login', '--username', username, '--password-stdin', host], {
       input: Buffer.from(password),
-      silent: true,
-      ignoreReturnCode: true,
-      env: env as Record<string, string>,
+      env,
+      timeoutMs,
     });
-    return { ok: out.exitCode === 0, message: cleanDockerOutput(`${out.stderr}\n${out.stdout}`) };
+    return resultOf(out, timeoutMs);
   };
-  return retry(policy, attempt, (result) => !result.ok && isTransientDockerError(result.message));
+  // A timeout is not retried: a hung helper hangs again.
+  const retryable = (r: DockerResult) =>
+    !r.ok && r.timedOutAfterMs === undefined && isTransientDockerError(r.message);
+  return retry(policy, attempt, retryable);
 }
 
 export async function dockerLogout(
   host: string,
   env: NodeJS.ProcessEnv,
-  exec: Exec = getExecOutput,
+  timeoutMs: number = DOCKER_TIMEOUT_MS,
+  exec: Exec = runBounded,
 ): Promise<DockerResult> {
-  const out = await exec(await docker(), ['logout', host], {
-    silent: true,
-    ignoreReturnCode: true,
-    env: env as Record<string, string>,
-  });
-  return { ok: out.exitCode === 0, message: cleanDockerOutput(`${out.stderr}\n${out.stdout}`) };
+  return resultOf(await exec(await docker(), ['logout', host], { env, timeoutMs }), timeoutMs);
 }

@@ -18,6 +18,7 @@ export async function callerIdentity(
   settings: ApiSettings,
   region: string,
   role?: string,
+  profile?: string,
   timeoutMs = IDENTITY_TIMEOUT_MS,
 ): Promise<CallerIdentity | undefined> {
   const limit = Math.min(timeoutMs, settings.timeoutSeconds * 1000);
@@ -25,7 +26,7 @@ export async function callerIdentity(
   let timer: NodeJS.Timeout | undefined;
   const ask = async (): Promise<CallerIdentity | undefined> => {
     const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-    const config = await clientConfig(STS, region, false, { ...settings, maxAttempts: 1 }, role);
+    const config = await clientConfig(STS, region, false, { ...settings, maxAttempts: 1 }, role, profile);
     config.requestHandler.connectionTimeout = limit;
     config.requestHandler.requestTimeout = limit;
     const sts = new STSClient(config);

@@ -1,8 +1,11 @@
 // Reads every input once into typed Settings. Pure apart from the `read` and `env` it is given, so the
 // whole bad-input table is unit-testable; every problem is collected and reported together, before
 // any network call or disk write.
+import { parseAliases, tokenRegistries } from './aliases.js';
 import { display, redactUserinfo } from './display.js';
+import { PROFILE_ITEMS } from './profiles.js';
 import { isRegion, PARTITIONS, parseRegistryList, type Registry } from './registry.js';
+import { type ItemInput, resolveItemLines } from './registry-items.js';
 import type { Settings } from './types.js';
 
 export class InputError extends Error {
@@ -18,6 +21,23 @@ const REGION_SOURCES = 'the `region` input, AWS_REGION or AWS_DEFAULT_REGION';
 const ROLE_ARN = new RegExp(`^arn:(${PARTITIONS.join('|')}):iam::(\\d{12}):role\\/[\\w+=,.@/-]{1,512}$`);
 
 type Read = (name: string) => string;
+
+const ROLE_ITEMS: ItemInput = {
+  input: 'registry-roles',
+  valueName: 'ROLE_ARN',
+  noun: 'a role',
+  checkValue: (arn) =>
+    ROLE_ARN.test(arn)
+      ? undefined
+      : `${display(arn)} is not an IAM role ARN (arn:aws:iam::123456789012:role/name).`,
+  checkFit: (arn, registry) => {
+    const rolePartition = ROLE_ARN.exec(arn)?.[1];
+    const partition = registry.kind === 'private' ? registry.partition : 'aws';
+    return rolePartition === partition
+      ? undefined
+      : `the role is in partition ${rolePartition} but the registry is in ${partition}.`;
+  },
+};
 
 /** C0 controls and DEL; list inputs may span lines, so they keep \n, \r and \t. */
 function hasControlCharacter(value: string, multiline: boolean): boolean {
@@ -71,8 +91,18 @@ export function parseSettings(read: Read, env: NodeJS.ProcessEnv): Settings {
 
   const region = resolveRegion(text('region'), env, problems);
   const registryType = choice('registry-type', ['private', 'public'] as const, 'private');
-  const registries = parseRegistries(text('registries', true), region, registryType, problems);
-  const roles = parseRoles(text('registry-roles', true), registries, region, problems);
+  const aliasText = text('registry-aliases', true);
+  const registries = parseRegistries(
+    text('registries', true),
+    region,
+    registryType,
+    problems,
+    !aliasText.trim(),
+  );
+  const aliases = parseAliases(aliasText, region, problems);
+  const signed = tokenRegistries(registries, aliases);
+  const roles = resolveItemLines(ROLE_ITEMS, text('registry-roles', true), signed, problems);
+  const profiles = resolveItemLines(PROFILE_ITEMS, text('registry-profiles', true), signed, problems);
 
   const settings: Settings = {
     registries,
@@ -85,6 +115,8 @@ export function parseSettings(read: Read, env: NodeJS.ProcessEnv): Settings {
     isolateConfig: bool('isolate-config', false),
     loginMethod: choice('login-method', ['auto', 'docker', 'config-file'] as const, 'auto'),
     roles,
+    profiles,
+    aliases,
   };
   if (problems.length > 0) throw new InputError(problems);
   return settings;
@@ -110,6 +142,8 @@ function parseRegistries(
   region: string | undefined,
   type: 'private' | 'public',
   problems: string[],
+  /** Whether an empty list means the default registry (not when `registry-aliases` asks for others). */
+  implicitDefault: boolean,
 ): Registry[] {
   const items = value.split(/[,\r\n]+/).filter((s) => s.trim() !== '');
   if (items.length > LIMITS.items) {
@@ -118,7 +152,7 @@ function parseRegistries(
   }
   if (items.length === 0) {
     if (type === 'public') return parseRegistryList('public.ecr.aws').registries;
-    if (!region) {
+    if (!region && implicitDefault) {
       problems.push(`No region for the default registry: set ${REGION_SOURCES}, or list registries by host.`);
     }
     return [];
@@ -134,53 +168,6 @@ function parseRegistries(
     }
   }
   return parsed.registries;
-}
-
-function parseRoles(
-  value: string,
-  registries: Registry[],
-  region: string | undefined,
-  problems: string[],
-): Map<string, string> {
-  const roles = new Map<string, string>();
-  for (const line of value.split(/\r?\n/)) {
-    const entry = line.trim();
-    if (!entry) continue;
-    // Items never hold '=', role names may (`[\w+=,.@/-]`): split at the first one.
-    const eq = entry.indexOf('=');
-    const item = entry.slice(0, eq).trim();
-    const arn = entry.slice(eq + 1).trim();
-    const where = `Input \`registry-roles\`: ${display(entry)}`;
-    if (eq <= 0 || !arn) {
-      problems.push(`${where} is not ITEM=ROLE_ARN.`);
-      continue;
-    }
-    const match = ROLE_ARN.exec(arn);
-    if (!match) {
-      problems.push(
-        `${where}: ${display(arn)} is not an IAM role ARN (arn:aws:iam::123456789012:role/name).`,
-      );
-      continue;
-    }
-    const parsed = parseRegistryList(item, region);
-    const target = parsed.registries[0];
-    const listed = target && registries.find((r) => r.host === target.host);
-    if (!target || parsed.problems.length > 0 || !listed) {
-      problems.push(`${where}: ${display(item)} does not name a registry listed in \`registries\`.`);
-      continue;
-    }
-    const partition = listed.kind === 'private' ? listed.partition : 'aws';
-    if (match[1] !== partition) {
-      problems.push(`${where}: the role is in partition ${match[1]} but the registry is in ${partition}.`);
-      continue;
-    }
-    if (roles.has(listed.host)) {
-      problems.push(`${where}: ${listed.host} already has a role.`);
-      continue;
-    }
-    roles.set(listed.host, arn);
-  }
-  return roles;
 }
 
 function parseProxy(value: string, problems: string[]): string | undefined {

@@ -24,14 +24,21 @@ async function linkSiblings(sourceDir: string, dir: string): Promise<void> {
   );
 }
 
+/** Where private configs go: RUNNER_TEMP, else the OS temp dir. */
+export const tempRoot = (env: NodeJS.ProcessEnv): string => env.RUNNER_TEMP || tmpdir();
+
 /**
- * A private copy of the config directory in `sourceDir`: a 0700 directory under RUNNER_TEMP (else the OS
- * temp dir) with a 0600 copy of config.json and links to the rest. isolate-config logs in to one; the
- * docker-CLI store runs each docker process against a short-lived one.
+ * A private copy of the config directory in `sourceDir`: a 0700 directory in tempRoot, its name starting
+ * with `prefix`, with a 0600 copy of config.json and links to the rest. isolate-config logs in to one; the
+ * docker-CLI store runs each docker process against a short-lived one (private-copy.ts).
  */
-export async function createIsolatedConfig(sourceDir: string, env: NodeJS.ProcessEnv): Promise<string> {
+export async function createIsolatedConfig(
+  sourceDir: string,
+  env: NodeJS.ProcessEnv,
+  prefix = 'ecr-login-docker-',
+): Promise<string> {
   // mkdtemp creates the directory with mode 0700; chmod again in case of an unusual umask.
-  const dir = await mkdtemp(join(env.RUNNER_TEMP || tmpdir(), 'ecr-login-docker-'));
+  const dir = await mkdtemp(join(tempRoot(env), prefix));
   try {
     await chmod(dir, 0o700);
     try {
@@ -74,6 +81,8 @@ export async function prepareConfigDir(
   const isolatedId = randomBytes(16).toString('hex');
   await writeFile(join(dir, OWNER_MARKER), `${isolatedId}\n`, { mode: 0o600, flag: 'wx' });
   runner.exportVariable('DOCKER_CONFIG', dir);
+  // podman, buildah and skopeo read REGISTRY_AUTH_FILE first, before an older containers auth.json.
+  runner.exportVariable('REGISTRY_AUTH_FILE', configFile(dir));
   runner.setOutput('docker-config', dir);
   return { dir, isolatedId };
 }

@@ -1,10 +1,12 @@
 // Logs credentials in: checks before any network call that the runner can take them, then picks a
-// credential store per host and hands each store its batch. Stores say what they added; refusals are
+// credential store per host and hands each store its batch. Stores return what they refused; refusals are
 // diagnosed here, in one place for every store.
 import { describeLoginFailure } from './diagnose-login.js';
 import { authKeyHost, type DockerConfig, helperFor, readConfig, updateConfig } from './docker-config.js';
+import { helperFailureOf } from './helper-failure.js';
 import * as runner from './runner.js';
 import type { LoginLog } from './state.js';
+import { servedByEcrHelper } from './stores/ecr-helper.js';
 import { chooseStore, STORE_NAMES, STORES } from './stores/index.js';
 import type { AddContext } from './stores/store.js';
 import type { DockerCredential, LoginMethod, RegistryFailure, Settings, StoreName } from './types.js';
@@ -34,8 +36,8 @@ function whose(host: string): string {
 
 /**
  * The reason this plan cannot work on this runner, known before any network call: a missing docker CLI
- * where one is needed, config-file against a helper-owned host (the CLI would ignore `auths`), or a host
- * owned by the Amazon ECR credential helper, which cannot store a credential.
+ * where one is needed, or config-file against a helper-owned host (the CLI would ignore `auths`). Hosts of
+ * the Amazon ECR credential helper are served by it whatever the method (its store checks it at login).
  */
 export function preflight(
   method: LoginMethod,
@@ -44,15 +46,7 @@ export function preflight(
   isolated: boolean,
   dockerFound: boolean,
 ): string | undefined {
-  const owned = isolated ? [] : hosts.filter((h) => helperFor(config, h));
-  const ecrHelper = owned.find((h) => helperFor(config, h) === 'ecr-login');
-  if (ecrHelper !== undefined) {
-    return (
-      `The docker config sends ${whose(ecrHelper)} to docker-credential-ecr-login, the Amazon ECR credential ` +
-      'helper: it fetches its own tokens and cannot store ours (docker login fails with "not implemented"). ' +
-      'Drop that credHelpers/credsStore entry, or set isolate-config: true to log in to a job-private config.'
-    );
-  }
+  const owned = isolated ? [] : hosts.filter((h) => helperFor(config, h) && !servedByEcrHelper(config, h));
   const h = owned[0];
   if (method === 'config-file' && h !== undefined) {
     return (
@@ -62,7 +56,7 @@ export function preflight(
     );
   }
   if (dockerFound) return undefined;
-  if (method === 'docker') {
+  if (method === 'docker' && needsDocker(method, config, hosts, isolated)) {
     return 'login-method is docker, but the docker CLI was not found on PATH. Use login-method: auto or config-file on runners without docker.';
   }
   if (h !== undefined) {
@@ -110,7 +104,13 @@ export function loginSetup(
     attempts: 3,
     ...(settings.httpProxy ? { httpProxy: settings.httpProxy } : {}),
   };
-  return { ...rest, method: settings.loginMethod, isolated: settings.isolateConfig, verify };
+  return {
+    ...rest,
+    method: settings.loginMethod,
+    isolated: settings.isolateConfig,
+    verify,
+    warn: runner.warning,
+  };
 }
 
 function failureOf(credential: DockerCredential, message: string): RegistryFailure {
@@ -152,7 +152,10 @@ export async function login(
       refusals.map((r) => r.credential),
     );
     for (const { credential, outcome } of refusals) {
-      failures.push(failureOf(credential, describeLoginFailure(credential, outcome, setup.verify)));
+      const message =
+        helperFailureOf(credential, outcome, config, setup.env, setup.method) ??
+        describeLoginFailure(credential, outcome, setup.verify);
+      failures.push(failureOf(credential, message));
     }
   }
   return failures;
@@ -164,7 +167,8 @@ export async function runnerProblem(
   userDir: string,
   findDocker: () => Promise<string | undefined>,
 ): Promise<string | undefined> {
-  const hosts = settings.registries.length > 0 ? settings.registries.map((r) => r.host) : [''];
+  const planned = [...settings.registries.map((r) => r.host), ...settings.aliases.map((a) => a.host)];
+  const hosts = planned.length > 0 ? planned : [''];
   const { loginMethod: method, isolateConfig: isolated } = settings;
   try {
     const config = await readConfig(userDir);

@@ -5,6 +5,7 @@ import { configDir } from './docker-config.js';
 import { InputError, parseSettings } from './inputs.js';
 import { prepareConfigDir } from './isolate.js';
 import { login, loginSetup, runnerProblem } from './login.js';
+import { sweepPrivateCopies } from './private-copy.js';
 import { report } from './report.js';
 import * as runner from './runner.js';
 import { LoginRecord, STATE_KEY } from './state.js';
@@ -20,7 +21,7 @@ export interface MainDeps {
   tools: { verify: typeof verifyCredential; dockerLogin: typeof dockerLogin };
 }
 
-// The docker CLI module (and @actions/exec) loads only when a login needs it: most runs never do.
+// The docker CLI module loads only when a login needs it: most runs never do.
 const dockerCli = () => import('./docker-cli.js');
 const defaults = (): MainDeps => ({
   env: process.env,
@@ -54,6 +55,7 @@ async function mainSteps({ env, getToken, findDocker, tools }: MainDeps): Promis
 
   const tokens = await fetchTokens(planTokens(settings), settings, env, getToken);
 
+  await sweepPrivateCopies(env);
   const target = await prepareConfigDir(settings, userDir, env);
   const record = new LoginRecord(settings, target, (text) => runner.saveState(STATE_KEY, text));
   const failures = await login(

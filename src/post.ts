@@ -4,6 +4,7 @@ import { readFile, realpath, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { authKeysFor, readConfig } from './docker-config.js';
 import { OWNER_MARKER } from './isolate.js';
+import { sweepPrivateCopies } from './private-copy.js';
 import * as runner from './runner.js';
 import { decodeState, type PostState, STATE_KEY } from './state.js';
 import { STORE_NAMES, STORES } from './stores/index.js';
@@ -17,7 +18,7 @@ export interface PostDeps {
 
 const defaults = (): PostDeps => ({
   env: process.env,
-  // @actions/exec loads only when a helper-owned host needs `docker logout`; direct writes need none.
+  // The docker CLI module loads only when a helper-owned host needs `docker logout`; direct writes need none.
   tools: { dockerLogout: async (host, env) => (await import('./docker-cli.js')).dockerLogout(host, env) },
   now: () => new Date(),
 });
@@ -82,6 +83,7 @@ export async function runPost(deps: PostDeps = defaults()): Promise<void> {
 }
 
 async function postSteps(deps: PostDeps): Promise<void> {
+  await sweepPrivateCopies(deps.env);
   const decoded = decodeState(runner.getState(STATE_KEY, deps.env));
   if (!decoded) {
     runner.info('No ECR logins to clean up.');

@@ -2,6 +2,7 @@
 // the job summary (one row per registry, logged in or failed) and the final failure message.
 import * as runner from './runner.js';
 import { STORES } from './stores/index.js';
+import { signedWith } from './token-plan.js';
 import type { Login, RegistryFailure } from './types.js';
 
 /** The official output-name suffix: every run of characters outside [a-zA-Z0-9_] becomes `_`. */
@@ -28,9 +29,11 @@ export function outputsFor(logins: readonly Login[]): Record<string, string> {
   return out;
 }
 
-/** The store's words, and the role when one was assumed. */
+/** The store's words, the registry an alias stands for, and the profile and role that fetched the token. */
 function howLoggedIn({ credential, store }: Login): string {
-  return [STORES[store].label, credential.role && `role ${credential.role}`].filter(Boolean).join(', ');
+  return [STORES[store].label, credential.aliasOf && `alias of ${credential.aliasOf}`, signedWith(credential)]
+    .filter(Boolean)
+    .join(', ');
 }
 
 function cell(text: string): string {

@@ -1,7 +1,8 @@
 // registry-roles: the token for a registry is fetched with a role assumed from the step's own
-// credentials. One AssumeRole per role however many regions use it; the STS client is loaded only
-// when a role is configured.
+// credentials, or from a registry-profiles profile's. One AssumeRole per (profile, role) however many
+// regions use it; the STS client is loaded only when a role is configured.
 import { STS } from './aws-env.js';
+import { ProfileError } from './profiles.js';
 import * as runner from './runner.js';
 import { type ApiSettings, type CredentialProvider, clientConfig } from './token-api.js';
 import type { AwsCredentials } from './types.js';
@@ -23,9 +24,14 @@ export function sessionName(env: NodeJS.ProcessEnv): string {
   return `ecr-login-${run}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
 }
 
-async function assume(role: string, region: string, settings: ApiSettings): Promise<AwsCredentials> {
+async function assume(
+  role: string,
+  region: string,
+  settings: ApiSettings,
+  profile?: string,
+): Promise<AwsCredentials> {
   const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
-  const client = new STSClient(await clientConfig(STS, region, false, settings));
+  const client = new STSClient(await clientConfig(STS, region, false, settings, undefined, profile));
   try {
     const out = await client.send(
       new AssumeRoleCommand({
@@ -45,6 +51,8 @@ async function assume(role: string, region: string, settings: ApiSettings): Prom
       ...(c.Expiration ? { expiration: c.Expiration } : {}),
     };
   } catch (error) {
+    // The profile's own credentials failed: that is the cause to diagnose, not the role.
+    if (error instanceof ProfileError) throw error;
     throw new AssumeRoleError(role, error);
   } finally {
     client.destroy();
@@ -52,16 +60,20 @@ async function assume(role: string, region: string, settings: ApiSettings): Prom
 }
 
 /**
- * A credentials factory for ApiSettings.credentialsFor, assuming each role once with `base`: the step's
- * own settings, whose calls are signed by the SDK's default chain (never by another role).
+ * A credentials factory for ApiSettings.credentialsFor, assuming each role once per profile with `base`:
+ * the step's own settings, whose calls are signed by the SDK's default chain or by a registry-profiles
+ * profile (never by another role).
  */
-export function roleAssumer(base: ApiSettings): (role: string, region: string) => CredentialProvider {
+export function roleAssumer(
+  base: ApiSettings,
+): (role: string, region: string, profile?: string) => CredentialProvider {
   const cache = new Map<string, ReturnType<typeof assume>>();
-  return (role, region) => () => {
-    let pending = cache.get(role);
+  return (role, region, profile) => () => {
+    const key = JSON.stringify([profile, role]);
+    let pending = cache.get(key);
     if (!pending) {
-      pending = assume(role, region, base);
-      cache.set(role, pending);
+      pending = assume(role, region, base, profile);
+      cache.set(key, pending);
     }
     return pending;
   };

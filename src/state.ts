@@ -2,7 +2,7 @@
 // cannot drift; it holds hosts, store names and paths only, never a credential. Post acts on it (removes
 // entries, deletes a directory), so every field is checked before use: the state file is not ours alone.
 import { isAbsolute } from 'node:path';
-import { isStoreName } from './stores/index.js';
+import { isStoreName, STORES } from './stores/index.js';
 import type { DockerCredential, Login, Settings, StoreName } from './types.js';
 
 interface StoredLogin {
@@ -98,7 +98,7 @@ export class LoginRecord implements LoginLog {
   private readonly expiries = new Map<string, number>();
 
   constructor(
-    settings: Pick<Settings, 'isolateConfig' | 'skipLogout'>,
+    settings: Pick<Settings, 'skipLogout'>,
     dir: { dir: string; isolatedId?: string },
     private readonly save: (text: string) => void,
   ) {
@@ -113,6 +113,9 @@ export class LoginRecord implements LoginLog {
   }
 
   intend(credentials: readonly DockerCredential[], store: StoreName): void {
+    // A host served by a helper that fetches its own tokens holds nothing of ours: post leaves it alone,
+    // and our token's expiry does not limit it.
+    if (!STORES[store].holdsCredentials) return;
     for (const c of credentials) {
       this.state.logins.push({ host: c.host, store });
       this.expiries.set(c.host, c.expiresAt.getTime());
@@ -128,7 +131,7 @@ export class LoginRecord implements LoginLog {
     for (const credential of credentials) {
       if (!refused.includes(credential)) this.logins.push({ credential, store });
     }
-    if (refused.length === 0) return;
+    if (refused.length === 0 || !STORES[store].holdsCredentials) return;
     const gone = new Set(refused.map((c) => c.host));
     this.state.logins = this.state.logins.filter((l) => !(l.store === store && gone.has(l.host)));
     for (const host of gone) this.expiries.delete(host);

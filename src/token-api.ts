@@ -16,8 +16,20 @@ export interface ApiSettings {
   timeoutSeconds: number;
   httpProxy?: string;
   env: Env;
-  /** Credentials for a role (registry-roles); without it the SDK's default chain signs every call. */
-  credentialsFor?: (role: string, region: string) => CredentialProvider;
+  /**
+   * Credentials for a role (registry-roles), assumed with a profile's credentials when one is given;
+   * without it the SDK's default chain signs every call.
+   */
+  credentialsFor?: (role: string, region: string, profile?: string) => CredentialProvider;
+  /** Credentials of a named profile (registry-profiles). */
+  profileCredentials?: (profile: string) => CredentialProvider;
+}
+
+/** The credentials a call is signed with: the step's own unless a role or profile is given. */
+function credentialsOf(settings: ApiSettings, region: string, role?: string, profile?: string) {
+  if (role && settings.credentialsFor) return { credentials: settings.credentialsFor(role, region, profile) };
+  if (profile && settings.profileCredentials) return { credentials: settings.profileCredentials(profile) };
+  return {};
 }
 
 type EndpointResolver = (params: { Region: string; UseFIPS: boolean; UseDualStack: boolean }) => { url: URL };
@@ -76,6 +88,7 @@ export async function clientConfig(
   fips: boolean,
   settings: ApiSettings,
   role?: string,
+  profile?: string,
 ) {
   const endpoint = await endpointFor(service, region, fips, settings.env);
   const agent = agentFor(endpoint, settings.httpProxy, settings.env);
@@ -85,7 +98,7 @@ export async function clientConfig(
     maxAttempts: settings.maxAttempts,
     customUserAgent: 'ecr-login',
     ...(fips ? { useFipsEndpoint: true } : {}),
-    ...(role && settings.credentialsFor ? { credentials: settings.credentialsFor(role, region) } : {}),
+    ...credentialsOf(settings, region, role, profile),
     requestHandler: {
       connectionTimeout: timeout,
       requestTimeout: timeout,
@@ -109,7 +122,7 @@ export async function getAuthorizationToken(
       '@aws-sdk/client-ecr-public'
     );
     const client = new ECRPUBLICClient(
-      await clientConfig(ECR_PUBLIC, request.region, false, settings, request.role),
+      await clientConfig(ECR_PUBLIC, request.region, false, settings, request.role, request.profile),
     );
     try {
       const out = await client.send(new PublicCommand({}));
@@ -118,7 +131,9 @@ export async function getAuthorizationToken(
       client.destroy();
     }
   }
-  const client = new ECRClient(await clientConfig(ECR, request.region, request.fips, settings, request.role));
+  const client = new ECRClient(
+    await clientConfig(ECR, request.region, request.fips, settings, request.role, request.profile),
+  );
   try {
     const out = await client.send(
       new GetAuthorizationTokenCommand(

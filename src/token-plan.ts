@@ -1,4 +1,5 @@
 // Plans the GetAuthorizationToken calls: registries grouped per call, or the caller's default registry. Pure.
+import { tokenRegistries } from './aliases.js';
 import {
   type Partition,
   type PrivateRegistry,
@@ -17,6 +18,8 @@ export interface PrivateTokenRequest {
   region: string;
   fips: boolean;
   role?: string;
+  /** `registry-profiles`: the named profile whose credentials sign the call (and assume `role`). */
+  profile?: string;
   registryIds: string[];
   registries: PrivateRegistry[];
 }
@@ -25,56 +28,70 @@ interface PublicTokenRequest {
   kind: 'public';
   region: 'us-east-1';
   role?: string;
+  profile?: string;
   registries: PublicRegistry[];
 }
 
 export type TokenRequest = PrivateTokenRequest | PublicTokenRequest;
 
 /**
- * The token requests for these settings, each registry with its role; with no registries listed, one
- * request for the caller's own default registry in the region (a private request with no registries).
+ * The token requests for these settings, each registry with its role and profile, an alias's registry
+ * included; with no registry at all, one request for the caller's own default registry in the region (a
+ * private request with no registries).
  */
 export function planTokens(settings: Settings): TokenRequest[] {
-  const { registries, roles, region } = settings;
+  const { roles, profiles, region } = settings;
+  const registries = tokenRegistries(settings.registries, settings.aliases);
   if (registries.length === 0 && region) {
     const partition = partitionOfRegion(region);
     return [{ kind: 'private', partition, region, fips: false, registryIds: [], registries: [] }];
   }
-  return planTokenRequests(registries, (r) => roles.get(r.host));
+  return planTokenRequests(
+    registries,
+    (r) => roles.get(r.host),
+    (r) => profiles.get(r.host),
+  );
+}
+
+/** How a message names the credentials that sign a request (or fetched a credential): profile, role. */
+export function signedWith(x: { role?: string; profile?: string }): string {
+  return [x.profile && `profile ${x.profile}`, x.role && `role ${x.role}`].filter(Boolean).join(', ');
 }
 
 /**
- * One private request per (partition, region, fips, role), split into chunks of at most
- * MAX_REGISTRY_IDS accounts; one public request per role (ECR Public's token covers every public
- * host). Dual-stack is not in the key: one token serves both hosts of a region. Requests come in
- * first-seen order. An empty role from `roleOf` counts as no role.
+ * One private request per (credentials, partition, region, fips), the credentials being the profile
+ * and role, split into chunks of at most MAX_REGISTRY_IDS accounts; one public request per credentials
+ * (ECR Public's token covers every public host). Dual-stack is not in the key: one token serves both
+ * hosts of a region. Requests come in first-seen order. An empty role or profile counts as none.
  */
 export function planTokenRequests(
   registries: readonly Registry[],
   roleOf?: (r: Registry) => string | undefined,
+  profileOf?: (r: Registry) => string | undefined,
 ): TokenRequest[] {
   const requests = new Map<string, TokenRequest>();
   for (const r of registries) {
     const role = roleOf?.(r) || undefined;
-    const withRole = role === undefined ? {} : { role };
+    const profile = profileOf?.(r) || undefined;
+    const signer = { ...(role === undefined ? {} : { role }), ...(profile === undefined ? {} : { profile }) };
     if (r.kind === 'public') {
-      const key = JSON.stringify(['public', role]);
+      const key = JSON.stringify(['public', role, profile]);
       const request = requests.get(key) ?? {
         kind: 'public',
         region: 'us-east-1',
-        ...withRole,
+        ...signer,
         registries: [],
       };
       if (request.kind === 'public') request.registries.push(r);
       requests.set(key, request);
     } else {
-      const key = JSON.stringify([r.partition, r.region, r.fips, role]);
+      const key = JSON.stringify([r.partition, r.region, r.fips, role, profile]);
       const request = requests.get(key) ?? {
         kind: 'private',
         partition: r.partition,
         region: r.region,
         fips: r.fips,
-        ...withRole,
+        ...signer,
         registryIds: [],
         registries: [],
       };

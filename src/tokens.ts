@@ -1,12 +1,15 @@
-// Fetches every planned token at once and decodes the answers into docker credentials. A failed request
-// becomes one diagnosed failure per registry it was for; the others go on.
+// Fetches every planned token at once and decodes the answers into docker credentials, one more per
+// alias. A failed request becomes one diagnosed failure per registry it was for; the others go on.
+import { aliasCredentials } from './aliases.js';
 import { ECR, ECR_PUBLIC } from './aws-env.js';
 import { credentialsFor, orderCredentials } from './credentials.js';
 import { describeApiFailure } from './diagnose.js';
+import { InputError } from './inputs.js';
+import { checkProfiles, profileResolver } from './profiles.js';
 import { roleAssumer } from './roles.js';
 import * as runner from './runner.js';
 import type { ApiSettings, getAuthorizationToken } from './token-api.js';
-import type { TokenRequest } from './token-plan.js';
+import { signedWith, type TokenRequest } from './token-plan.js';
 import type { DockerCredential, RegistryFailure, Settings } from './types.js';
 
 export type GetToken = typeof getAuthorizationToken;
@@ -16,7 +19,10 @@ interface Tokens {
   failures: RegistryFailure[];
 }
 
-/** Roles are assumed with the step's own credentials: the STS client gets the base settings, without roles. */
+/**
+ * Profiles resolve with the base settings (their STS calls use our proxy and timeouts); roles are assumed
+ * with the step's own credentials or a profile's: the STS client gets the settings without roles.
+ */
 function apiSettings(settings: Settings, env: NodeJS.ProcessEnv): ApiSettings {
   const base: ApiSettings = {
     maxAttempts: settings.maxAttempts,
@@ -24,14 +30,19 @@ function apiSettings(settings: Settings, env: NodeJS.ProcessEnv): ApiSettings {
     env,
     ...(settings.httpProxy ? { httpProxy: settings.httpProxy } : {}),
   };
-  return settings.roles.size > 0 ? { ...base, credentialsFor: roleAssumer(base) } : base;
+  const signing =
+    settings.profiles.size > 0
+      ? { ...base, profileCredentials: profileResolver(base, settings.region ?? 'us-east-1') }
+      : base;
+  return settings.roles.size > 0 ? { ...signing, credentialsFor: roleAssumer(signing) } : signing;
 }
 
 function describeRequest(request: TokenRequest): string {
   const what =
     request.kind === 'public' ? 'ECR Public' : request.registryIds.join(', ') || 'the default registry';
   const fips = request.kind === 'private' && request.fips ? ' (FIPS)' : '';
-  return `GetAuthorizationToken in ${request.region}${fips} for ${what}${request.role ? ` as ${request.role}` : ''}`;
+  const signer = signedWith(request);
+  return `GetAuthorizationToken in ${request.region}${fips} for ${what}${signer ? ` with ${signer}` : ''}`;
 }
 
 async function failuresOf(
@@ -47,6 +58,7 @@ async function failuresOf(
     fips: request.kind === 'private' && request.fips,
     settings: api,
     ...(request.role ? { role: request.role } : {}),
+    ...(request.profile ? { profile: request.profile } : {}),
   });
   if (request.registries.length === 0) {
     return [{ host: `default registry in ${request.region}`, region: request.region, message }];
@@ -59,12 +71,18 @@ async function failuresOf(
   }));
 }
 
+/**
+ * The tokens for the planned requests. A profile the shared files do not define is an input error,
+ * found before any call.
+ */
 export async function fetchTokens(
   requests: readonly TokenRequest[],
   settings: Settings,
   env: NodeJS.ProcessEnv,
   getToken: GetToken,
 ): Promise<Tokens> {
+  const badProfile = await checkProfiles(settings.profiles.values(), env);
+  if (badProfile) throw new InputError([badProfile]);
   const api = apiSettings(settings, env);
   const order = (r: (typeof settings.registries)[number]) => settings.registries.indexOf(r);
   const failures: RegistryFailure[] = [];
@@ -80,5 +98,10 @@ export async function fetchTokens(
       }
     }),
   );
-  return { credentials: orderCredentials(results.flat()), failures };
+  // An alias's registry is logged in only when `registries` lists it too.
+  const listed = new Set(settings.registries.map((r) => r.host));
+  const all = results.flat();
+  const own = all.filter((c) => c.registry === undefined || listed.has(c.registry));
+  const aliases = aliasCredentials(all, settings.aliases, settings.registries.length);
+  return { credentials: orderCredentials([...own, ...aliases]), failures };
 }

@@ -1,6 +1,6 @@
 // Types shared across modules, one home each: a type used by more than one module lives here, not in
 // whichever consumer came first.
-import type { Registry } from './registry.js';
+import type { PrivateRegistry, Registry } from './registry.js';
 import type { STORES } from './stores/index.js';
 
 /** The `login-method` input: how the user asked us to pick a credential store. */
@@ -22,6 +22,18 @@ export interface Settings {
   loginMethod: LoginMethod;
   /** Role ARN per registry host (from `registry-roles`). */
   roles: Map<string, string>;
+  /** Named profile per registry host (from `registry-profiles`). */
+  profiles: Map<string, string>;
+  /** `registry-aliases`: more hosts, each logged in with its registry's token. */
+  aliases: Alias[];
+}
+
+/** A `registry-aliases` line: the team's own host name for a private registry. */
+export interface Alias {
+  /** Lower-case host[:port]: the docker config key. */
+  host: string;
+  /** The registry whose token it carries. */
+  target: PrivateRegistry;
 }
 
 /** A docker registry credential, decoded from an ECR token: what a store adds for one host. */
@@ -39,6 +51,12 @@ export interface DockerCredential {
   account?: string;
   region: string;
   role?: string;
+  /** The `registry-profiles` profile whose credentials fetched the token. */
+  profile?: string;
+  /** The registry's host as parsed from the inputs (none for the default registry): matches aliases. */
+  registry?: string;
+  /** For a `registry-aliases` host: the login host of the registry whose token it carries. */
+  aliasOf?: string;
   /** Position in the user's `registries` list, so outputs keep input order. */
   order: number;
 }

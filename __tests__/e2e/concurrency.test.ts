@@ -4,9 +4,10 @@
 // isolate-config jobs must never see, touch or remove each other's credentials or the shared file; the lock
 // must be gone after every run, and a stale one left by a crashed job must be broken.
 import { existsSync } from 'node:fs';
-import { readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/daemon.js';
 import { checkAuth, requireTool } from '../support/registry.js';
 import type { Workspace } from '../support/runner.js';
 import { findTool } from '../support/tools.js';
@@ -31,6 +32,24 @@ const UNRELATED = { auth: Buffer.from('frank:unrelated').toString('base64') };
 const PROXIES = { default: { httpProxy: 'http://proxy.invalid:3128' } };
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/**
+ * Polls until some process reads `lock` after its last change: a waiting step reads the holder's token before
+ * judging the lock's age. The atime is put behind the mtime, so the next read moves it (relatime, Linux's
+ * default; a heartbeat touch sets both alike).
+ */
+async function nextRead(lock: string): Promise<void> {
+  const { mtime } = await stat(lock);
+  await utimes(lock, new Date(mtime.getTime() - 60_000), mtime);
+  await waitFor(
+    `a step to read ${lock}`,
+    async () => {
+      const s = await stat(lock);
+      return s.atimeMs > s.mtimeMs ? true : undefined;
+    },
+    30_000,
+  );
+}
 
 describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && requireTool('skopeo')))(
   'concurrent jobs on one shared HOME',
@@ -193,11 +212,11 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
       const pending = step(w, 'main', { registries: ACCOUNTS[3] ?? '' }).finally(() => {
         done = true;
       });
-      // Long enough for main to reach the write on this machine; no claim about how long it takes.
-      await new Promise((r) => setTimeout(r, 4000));
+      // Two reads of the lock: main has judged it (fresh) at least once and is still waiting.
+      await nextRead(lock);
+      await nextRead(lock);
       expect(done).toBe(false);
       expect((await shared()).auths?.[host(3)]).toBeUndefined();
-      expect(existsSync(lock)).toBe(true);
       await rm(lock);
       const main = await pending;
       expectOk(main);
@@ -211,7 +230,8 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
       const cleaning = step(w, 'post').finally(() => {
         done = true;
       });
-      await new Promise((r) => setTimeout(r, 4000));
+      await nextRead(lock);
+      await nextRead(lock);
       expect(done).toBe(false);
       expect((await shared()).auths?.[host(3)]).toEqual(ownEntry(3));
       await rm(lock);
@@ -231,18 +251,22 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
         const started = join(bench.root, 'slow-login-started');
         const go = join(bench.root, 'slow-login-go');
         await Promise.all([rm(started, { force: true }), rm(go, { force: true })]);
-        const wait = `: > ${JSON.stringify(started)}; while [ ! -e ${JSON.stringify(go)} ]; do sleep 0.05; done`;
+        const wait = `: > ${JSON.stringify(started)}; i=0; while [ ! -e ${JSON.stringify(go)} ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done`;
         await dockerWrapper(slow, `case "$1" in login) ${wait} ;; esac`, findTool('docker') ?? 'docker');
         const [a, b] = await jobs();
         if (!a || !b) throw new Error('no jobs');
         const slowMain = step(
           a,
           'main',
-          { registries: ACCOUNTS[0] ?? '', 'login-method': 'docker' },
+          // The docker login deadline is api-timeout-seconds: this one is slow, not hung.
+          { registries: ACCOUNTS[0] ?? '', 'login-method': 'docker', 'api-timeout-seconds': '60' },
           `${slow}:/usr/bin:/bin`,
         );
-        for (let t = 0; t < 1200 && !existsSync(started); t++) await new Promise((r) => setTimeout(r, 25));
-        expect(existsSync(started)).toBe(true);
+        await waitFor(
+          "job a's docker login to start",
+          () => (existsSync(started) ? true : undefined),
+          30_000,
+        );
         expect(existsSync(lock)).toBe(false);
         const mainB = await step(b, 'main', { registries: ACCOUNTS[1] ?? '' });
         await writeFile(go, '');

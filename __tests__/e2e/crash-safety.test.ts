@@ -143,7 +143,7 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
         release();
         expectOk(await main);
         // docker's private copy of the config (other credentials in it) is gone as soon as docker returned.
-        expect((await readdir(w.runnerTemp)).filter((f) => f.startsWith('ecr-login-docker-'))).toEqual([]);
+        expect((await readdir(w.runnerTemp)).filter((f) => f.startsWith('ecr-login-copy-'))).toEqual([]);
         expect((await readConfig(user.dir)).auths).toEqual({
           'keep.example': KEEP,
           [host(1)]: { auth: b64(`AWS:${password(1)}`) },

@@ -21,6 +21,7 @@ import {
   type EcrFaults,
   type EcrStandIn,
   type EcrStandInConfig,
+  ecrPassword,
   startEcrStandIn,
   tokenFor,
 } from '../support/ecr-stand-in.js';
@@ -104,6 +105,8 @@ export interface WorldOptions {
   registries?: boolean;
   /** One password for every registry (and its token); default a random one each. */
   password?: string;
+  /** Registry passwords (and so tokens) of this many characters, as real ECR issues (ECR_PASSWORD_LENGTH). */
+  passwordLength?: number;
 }
 
 export interface World {
@@ -129,7 +132,7 @@ export interface World {
   close(): Promise<void>;
 }
 
-const password = (label: string) => `${label}-${randomBytes(12).toString('base64url')}`;
+const shortPassword = (label: string) => `${label}-${randomBytes(12).toString('base64url')}`;
 
 /** Secret forms of one password as the token API hands it out: the password, base64("AWS:" + password). */
 export function secretForms(pw: string, username = 'AWS'): string[] {
@@ -141,6 +144,9 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const regions = opts.regions ?? ['us-east-1'];
   const rejected = new Set(opts.rejectedBy ?? []);
   const wantRegistries = opts.registries ?? true;
+  const { passwordLength } = opts;
+  const password = (label: string) =>
+    passwordLength === undefined ? shortPassword(label) : ecrPassword(passwordLength);
   const specs = regions.flatMap((region) =>
     accounts.map((account) => ({ account, region, key: `${account}/${region}` })),
   );

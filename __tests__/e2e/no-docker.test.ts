@@ -4,7 +4,7 @@
 // file + rename, 0600 / 0700, every other key kept); a REAL non-docker client (skopeo, containers/image) must
 // see the credential and stop seeing it after post; the REAL docker CLI must accept what was written.
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readdir, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool } from '../support/registry.js';
@@ -138,7 +138,8 @@ describe.skipIf(
     // Replaced by a rename (a new inode), not rewritten in place where a reader could see half a file.
     expect((await stat(user.file)).ino).not.toBe(inode);
     expect(main.outputs.registries).toBe(`${host(0)},${host(1)}`);
-    expect(await fileMode(user.file)).toBe(0o600);
+    // The user's file keeps its mode (and, were we root and it theirs, its owner).
+    expect(await fileMode(user.file)).toBe(0o644);
     expect(await readdir(user.dir)).toEqual(['config.json']);
     expect(await readConfig(user.dir)).toEqual({
       ...original,
@@ -152,7 +153,9 @@ describe.skipIf(
 
     const post = await step(w, 'post', {});
     expectOk(post);
-    expect(await readConfig(user.dir)).toEqual(original);
+    // Our entries added and removed again: the user's exact bytes.
+    expect((await readFile(user.file)).equals(user.bytes)).toBe(true);
+    expect(await fileMode(user.file)).toBe(0o644);
     expect(await readdir(user.dir)).toEqual(['config.json']);
   });
 

@@ -1,7 +1,7 @@
 // Loopback stand-in for the two AWS token APIs the action calls, speaking AWS JSON 1.1 exactly as the
 // real SDK expects (checked by __tests__/harness/ecr-stand-in.test.ts against @aws-sdk/client-ecr{,-public}).
 // Point clients at it with AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL_ECR_PUBLIC = url.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sleep, startLoopbackServer } from './loopback-server.js';
 import { formatAmzDate, parseAmzDate, parseSigV4 } from './sigv4.js';
@@ -230,6 +230,19 @@ export async function startEcrStandIn(config: EcrStandInConfig): Promise<EcrStan
 
   const server = await startLoopbackServer(handle);
   return { url: server.url, requests, config, close: () => server.close() };
+}
+
+/** Lengths of real ECR passwords (public reports): IAM users, and SSO/OIDC role sessions. */
+export const ECR_PASSWORD_LENGTH = { iamUser: 2714, roleSession: 3188 } as const;
+
+/**
+ * A password shaped like ECR's (base64 of an encrypted JSON payload) of exactly `length` characters, random
+ * throughout: the length knob for tests of stores that limit a secret's size (wincred: 2,500).
+ */
+export function ecrPassword(length: number): string {
+  return randomBytes(Math.ceil((length * 3) / 4) + 3)
+    .toString('base64')
+    .slice(0, length);
 }
 
 export function tokenFor(password: string): string {

@@ -68,9 +68,15 @@ export async function startRegistry({
   }
 }
 
-/** `<dir>/htpasswd` with one user: docker-registry only accepts bcrypt entries (cost 5 keeps logins fast). */
+/**
+ * `<dir>/htpasswd` with one user: docker-registry only accepts bcrypt entries (cost 5 keeps logins fast).
+ * bcrypt reads only a password's first 72 bytes, and htpasswd refuses passwords over 256 characters, so a
+ * realistic ECR password (about 3,000 characters) is hashed by its first 72: the registry, comparing the
+ * same way, accepts the whole password.
+ */
 export async function writeHtpasswd(dir: string, username: string, password: string): Promise<void> {
-  const { stdout } = await run('htpasswd', ['-Bbn', '-C', '5', username, password], { timeout: 10_000 });
+  const key = password.slice(0, 72);
+  const { stdout } = await run('htpasswd', ['-Bbn', '-C', '5', username, key], { timeout: 10_000 });
   await writeFile(join(dir, 'htpasswd'), `${stdout.trim()}\n`);
 }
 

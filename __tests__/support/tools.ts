@@ -23,6 +23,8 @@ const HINTS: Record<string, string> = {
   tinyproxy: 'apt-get install tinyproxy',
   docker: 'apt-get install docker.io (only the CLI is used)',
   skopeo: 'apt-get install skopeo',
+  podman: 'apt-get install podman',
+  buildah: 'apt-get install buildah',
 };
 
 /** true when `name` is on PATH; otherwise throws under CI, false elsewhere (use with describe.skipIf). */

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LOCK_DEFAULTS, lockFile, withConfigLock } from '../../src/config-lock.js';
+import { LOCK_DEFAULTS, lockFile, lockOptions, withConfigLock } from '../../src/config-lock.js';
 
 // A hook after the lock's stat, to play another job acting between a waiter's look and its move.
 const hooks = vi.hoisted(() => ({
@@ -39,12 +39,33 @@ afterEach(async () => {
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('withConfigLock', () => {
-  it('has sane defaults and lives beside config.json', () => {
-    expect(LOCK_DEFAULTS).toEqual({ staleMs: 30_000, timeoutMs: 60_000, pollMs: 25 });
-    expect(lockFile('/x/.docker')).toBe('/x/.docker/config.json.lock');
+  it('lives beside config.json', () => {
+    expect(lockFile(join('x', '.docker'))).toBe(join('x', '.docker', 'config.json.lock'));
   });
 
-  it('holds the lock file (0600, our pid and a unique token) during the body and removes it after', async () => {
+  it('takes the stale age from ECR_LOGIN_LOCK_STALE_MS when set, and refuses a malformed one', async () => {
+    expect(lockOptions({})).toBe(LOCK_DEFAULTS);
+    expect(lockOptions({ ECR_LOGIN_LOCK_STALE_MS: '' })).toBe(LOCK_DEFAULTS);
+    expect(lockOptions({ ECR_LOGIN_LOCK_STALE_MS: '400' })).toEqual({ ...LOCK_DEFAULTS, staleMs: 400 });
+    for (const bad of ['0', '-5', '1.5', '30s', ' 400', '99999999999'])
+      expect(() => lockOptions({ ECR_LOGIN_LOCK_STALE_MS: bad }), bad).toThrow(
+        `ECR_LOGIN_LOCK_STALE_MS must be a whole number of milliseconds, not "${bad}"`,
+      );
+    // withConfigLock reads it when no options are given: a lock 1 s old is stale at 400 ms.
+    const path = lockFile(dir);
+    await writeFile(path, '99999\n');
+    const old = new Date(Date.now() - 1000);
+    await utimes(path, old, old);
+    vi.stubEnv('ECR_LOGIN_LOCK_STALE_MS', '400');
+    try {
+      await expect(withConfigLock(dir, async () => 'ran')).resolves.toBe('ran');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('holds the lock file (0600, naming our pid, host and machine, with a unique token) during the body and removes it after', async () => {
     const path = lockFile(dir);
     const seen = await withConfigLock(
       dir,
@@ -52,7 +73,13 @@ describe('withConfigLock', () => {
       FAST,
     );
     expect(seen.mode).toBe(0o600);
-    expect(seen.text).toMatch(new RegExp(`^${process.pid} [0-9a-f]{16}\\n$`));
+    expect(seen.text.endsWith('\n')).toBe(true);
+    expect(JSON.parse(seen.text)).toEqual({
+      pid: process.pid,
+      host: hostname(),
+      machine: expect.stringMatching(/^[0-9a-f]{8}$/),
+      token: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
     expect(existsSync(path)).toBe(false);
   });
 
@@ -108,7 +135,7 @@ describe('withConfigLock', () => {
       ...FAST,
       staleMs: 60_000,
     });
-    expect(holder).toMatch(new RegExp(`^${process.pid} `));
+    expect(JSON.parse(holder).pid).toBe(process.pid);
     expect(existsSync(path)).toBe(false);
   });
 
@@ -166,7 +193,7 @@ describe('withConfigLock', () => {
     expect(await readdir(dir)).toEqual(['config.json.lock']);
   });
 
-  it('does not break a fresh lock: times out naming the lock path, and leaves the lock', async () => {
+  it('does not break a fresh lock of an unnamed holder: times out naming the lock path, never inviting its removal', async () => {
     const path = lockFile(dir);
     await writeFile(path, '4242\n');
     let ran = false;
@@ -178,7 +205,9 @@ describe('withConfigLock', () => {
         },
         { staleMs: 600_000, timeoutMs: 30, pollMs: 2 },
       ),
-    ).rejects.toThrow(`timed out after 0.03s waiting for ${path}; remove it if no job holds it`);
+    ).rejects.toThrow(
+      `timed out after 0.03s waiting for ${path}, held by a process that did not name itself; such a lock is broken when it is 600s old.`,
+    );
     expect(ran).toBe(false);
     expect(await readFile(path, 'utf8')).toBe('4242\n');
   });

@@ -121,6 +121,7 @@ describe('credentialsFor', () => {
         kind: 'private',
         account: A,
         region: 'us-east-1',
+        registry: `${A}.dkr.ecr.us-east-1.amazonaws.com`,
         order: 0,
       },
       {
@@ -133,6 +134,7 @@ describe('credentialsFor', () => {
         kind: 'private',
         account: B,
         region: 'us-east-1',
+        registry: `${B}.dkr.ecr.us-east-1.amazonaws.com`,
         order: 1,
       },
       {
@@ -145,6 +147,7 @@ describe('credentialsFor', () => {
         kind: 'private',
         account: C,
         region: 'us-east-1',
+        registry: `${C}.dkr.ecr.us-east-1.amazonaws.com`,
         order: 2,
       },
     ]);

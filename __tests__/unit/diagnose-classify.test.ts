@@ -128,6 +128,17 @@ describe('classify: error shape → kind', () => {
     });
   });
 
+  it('a profile failure carries the profile and the classified SDK failure', () => {
+    const sdk = awsError('CredentialsProviderError', 'Could not resolve credentials using profile: [ci-b]');
+    const failure = classify(Object.assign(new Error('profile ci-b'), { profile: 'ci-b', cause: sdk }));
+    expect(failure).toMatchObject({
+      kind: 'profile',
+      profile: 'ci-b',
+      code: 'CredentialsProviderError',
+      cause: { kind: 'no-credentials' },
+    });
+  });
+
   it('keeps the message on one line', () => {
     expect(classify(new Error('line one\n  line two')).message).toBe('line one line two');
   });

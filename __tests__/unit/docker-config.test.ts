@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import {
   chmod,
+  chown,
   lstat,
   mkdir,
   mkdtemp,
@@ -9,10 +10,11 @@ import {
   rm,
   stat,
   symlink,
+  utimes,
   writeFile,
 } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   authKeyHost,
@@ -22,12 +24,12 @@ import {
   type DockerConfig,
   helperFor,
   readConfig,
+  removeStrayTemps,
   restoreUserEntries,
   updateConfig,
   withoutHosts,
-  withUserEntriesKept,
-  writeConfig,
 } from '../../src/docker-config.js';
+import { machineTag } from '../../src/process-owner.js';
 
 const A = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const B = '210987654321.dkr.ecr.eu-west-1.amazonaws.com';
@@ -88,11 +90,14 @@ describe('readConfig', () => {
   });
 });
 
-describe('writeConfig', () => {
+/** A change that replaces the whole config (what writeConfig did before edits became in-place). */
+const put = (config: DockerConfig) => () => config;
+
+describe('updateConfig writes', () => {
   it('creates the directory 0700 and the file 0600, tab-indented, with no temp file left', async () => {
     const dir = join(root, 'new', 'docker');
     const config: DockerConfig = { auths: { [A]: { auth: 'QVdTOnB3' } } };
-    await writeConfig(dir, config);
+    await updateConfig(dir, put(config));
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
     expect((await stat(join(dir, 'config.json'))).mode & 0o777).toBe(0o600);
     expect(await readFile(join(dir, 'config.json'), 'utf8')).toBe(
@@ -101,19 +106,32 @@ describe('writeConfig', () => {
     expect(await readdir(dir)).toEqual(['config.json']);
   });
 
-  it('leaves an existing directory’s mode alone and tightens a loose file to 0600', async () => {
+  it('keeps an existing directory’s mode and an existing file’s mode', async () => {
     await chmod(root, 0o755);
     await writeFile(join(root, 'config.json'), '{}', { mode: 0o644 });
-    await writeConfig(root, { auths: {} });
+    await updateConfig(root, put({ auths: {} }));
     expect((await stat(root)).mode & 0o777).toBe(0o755);
-    expect((await stat(join(root, 'config.json'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(root, 'config.json'))).mode & 0o777).toBe(0o644);
   });
+
+  it.runIf(process.getuid?.() === 0)(
+    'as root, gives a user’s file back to its owner with its mode (not root-owned 0600)',
+    async () => {
+      const file = join(root, 'config.json');
+      await writeFile(file, '{\n  "auths": {}\n}\n', { mode: 0o640 });
+      await chmod(file, 0o640);
+      await chown(file, 4321, 4322);
+      await updateConfig(root, (c) => ({ ...c, auths: { [A]: { auth: 'QVdTOnB3' } } }));
+      const after = await stat(file);
+      expect([after.uid, after.gid, after.mode & 0o7777]).toEqual([4321, 4322, 0o640]);
+    },
+  );
 
   it('replaces the file by rename (a new inode), never rewriting it in place', async () => {
     const file = join(root, 'config.json');
     await writeFile(file, '{}');
     const before = (await stat(file)).ino;
-    await writeConfig(root, { auths: { [A]: { auth: 'QVdTOnB3' } } });
+    await updateConfig(root, put({ auths: { [A]: { auth: 'QVdTOnB3' } } }));
     expect((await stat(file)).ino).not.toBe(before);
   });
 
@@ -124,12 +142,24 @@ describe('writeConfig', () => {
     const dir = join(root, 'home-docker');
     await mkdir(dir);
     await symlink(join(dotfiles, 'docker.json'), join(dir, 'config.json'));
-    await writeConfig(dir, { auths: { [A]: { auth: 'QVdTOnB3' } } });
+    await updateConfig(dir, put({ auths: { [A]: { auth: 'QVdTOnB3' } } }));
     expect((await lstat(join(dir, 'config.json'))).isSymbolicLink()).toBe(true);
     expect(JSON.parse(await readFile(join(dotfiles, 'docker.json'), 'utf8'))).toEqual({
       auths: { [A]: { auth: 'QVdTOnB3' } },
     });
     expect((await readdir(dotfiles)).sort()).toEqual(['docker.json']);
+  });
+
+  it('writes through a dangling config.json symlink (relative, two hops) to a new 0600 target', async () => {
+    const dotfiles = join(root, 'dotfiles');
+    await mkdir(dotfiles);
+    await symlink('real.json', join(dotfiles, 'docker.json'));
+    await symlink('dotfiles/docker.json', join(root, 'config.json'));
+    await updateConfig(root, put({ auths: { [A]: { auth: 'QVdTOnB3' } } }));
+    expect((await lstat(join(root, 'config.json'))).isSymbolicLink()).toBe(true);
+    expect((await lstat(join(dotfiles, 'docker.json'))).isSymbolicLink()).toBe(true);
+    expect(await readConfig(root)).toEqual({ auths: { [A]: { auth: 'QVdTOnB3' } } });
+    expect((await stat(join(dotfiles, 'real.json'))).mode & 0o777).toBe(0o600);
   });
 
   it('round-trips every key it does not own', async () => {
@@ -142,15 +172,117 @@ describe('writeConfig', () => {
       currentContext: 'remote',
       detachKeys: 'ctrl-e,e',
     };
-    await writeConfig(root, config);
+    await updateConfig(root, put(config));
     expect(await readConfig(root)).toEqual(config);
   });
 
   it('removes its temp file when the rename fails', async () => {
-    await mkdir(join(root, 'config.json'));
-    await writeFile(join(root, 'config.json', 'keep'), 'x');
-    await expect(writeConfig(root, { auths: {} })).rejects.toThrow();
-    expect((await readdir(root)).sort()).toEqual(['config.json']);
+    const target = join(root, 'target');
+    await mkdir(join(target, 'keep'), { recursive: true });
+    await symlink('target', join(root, 'config.json'));
+    await expect(updateConfig(root, put({ auths: {} }))).rejects.toThrow();
+    expect((await readdir(root)).sort()).toEqual(['config.json', 'target']);
+  });
+
+  it('keeps the exact bytes of an oddly formatted file around our entry, added and removed', async () => {
+    const file = join(root, 'config.json');
+    const text =
+      '{  "auths" : {\n      "ghcr.io":{"auth":"Z2g=","n":1.0}},\n "n": 12345678901234567890,\n\t"f": 1.50 ,' +
+      '\n "proxies": {"default": {"noProxy": "x"}} }\n\n';
+    await writeFile(file, text);
+    await updateConfig(root, (c) => ({ ...c, auths: { ...c.auths, [A]: { auth: 'QVdTOnB3' } } }));
+    const added = await readFile(file, 'utf8');
+    expect(added).toBe(text.replace('1.0}}', `1.0},\n      "${A}":{"auth":"QVdTOnB3"}}`));
+    await updateConfig(root, (c) => withoutHosts(c, [A]));
+    expect(await readFile(file, 'utf8')).toBe(text);
+  });
+
+  it('names its temp file as ours (marker, pid, machine) and creates it 0600', async () => {
+    let seen: { name: string; mode: number } | undefined;
+    await updateConfig(root, put({ auths: { [A]: { auth: 'QVdTOnB3' } } }), {
+      beforeRename: async (temp) => {
+        seen = { name: basename(temp), mode: (await stat(temp)).mode & 0o777 };
+      },
+    });
+    const name = new RegExp(
+      `^\\.config\\.json\\.ecr-login\\.${process.pid}\\.[0-9a-f]{8}\\.[0-9a-f]{12}\\.tmp$`,
+    );
+    expect(seen?.name).toMatch(name);
+    expect(seen?.mode).toBe(0o600);
+    expect(await readdir(root)).toEqual(['config.json']);
+  });
+});
+
+describe('removeStrayTemps', () => {
+  it('removes only our temp files whose writer is gone or that are stale, never another program’s', async () => {
+    const tag = machineTag();
+    const prefix = '.config.json.ecr-login.';
+    const names = {
+      liveFresh: `${prefix}${process.pid}.${tag}.aaaaaaaaaaaa.tmp`,
+      liveOld: `${prefix}${process.pid}.${tag}.bbbbbbbbbbbb.tmp`,
+      // pid_max is at most 2^22: no process has this id.
+      dead: `${prefix}4194304.${tag}.cccccccccccc.tmp`,
+      otherMachine: `${prefix}4194304.00000000.dddddddddddd.tmp`,
+      docker: '.config.json.123456.tmp',
+      user: 'config.json.ecr-login.1.00000000.eeeeeeeeeeee.tmp',
+    };
+    for (const name of Object.values(names)) await writeFile(join(root, name), 'x');
+    const old = new Date(Date.now() - 120_000);
+    await utimes(join(root, names.liveOld), old, old);
+    const removed = await removeStrayTemps(root, { staleMs: 60_000 });
+    expect(removed.sort()).toEqual([join(root, names.liveOld), join(root, names.dead)].sort());
+    expect((await readdir(root)).sort()).toEqual(
+      [names.liveFresh, names.otherMachine, names.docker, names.user].sort(),
+    );
+  });
+
+  it('does nothing where there is no config directory', async () => {
+    expect(await removeStrayTemps(join(root, 'nope'))).toEqual([]);
+    expect(existsSync(join(root, 'nope'))).toBe(false);
+  });
+});
+
+describe('a config we cannot safely edit', () => {
+  it.each([
+    ['"auths" is an array', '{"auths": [], "n": 1.0}', 'has "auths" that is not an object'],
+    ['"auths" is a string', '{"auths": "x"}', 'has "auths" that is not an object'],
+    ['"auths" is null', '{"auths": null}', 'has "auths" that is not an object'],
+    [
+      'an auths entry is a string',
+      '{"auths": {"ghcr.io": "x"}}',
+      'has "auths" entry "ghcr.io" that is not an object',
+    ],
+    ['"credHelpers" is an array', '{"credHelpers": []}', 'has "credHelpers" that is not an object'],
+    [
+      'a credHelpers entry is a number',
+      '{"credHelpers": {"gcr.io": 1}}',
+      'has "credHelpers" entry "gcr.io" that is not a string',
+    ],
+    ['"credsStore" is an object', '{"credsStore": {}}', 'has "credsStore" that is not a string'],
+    ['"auths" twice', '{"auths": {"a": {}}, "auths": {"b": {}}}', 'names "auths" more than once'],
+    [
+      'a host twice in auths',
+      `{"auths": {"${A}": {"auth": "QVdTOmE="}, "${A}": {"auth": "QVdTOmI="}}}`,
+      `names "${A}" more than once in "auths"`,
+    ],
+    [
+      'a host twice in credHelpers',
+      '{"credHelpers": {"x": "a", "x": "b"}}',
+      'names "x" more than once in "credHelpers"',
+    ],
+  ])('%s: refused, naming the file and the problem, and left byte-identical', async (_, text, problem) => {
+    const file = join(root, 'config.json');
+    await writeFile(file, text, { mode: 0o644 });
+    const before = await stat(file);
+    const expected = `${file} ${problem}; fix or remove it (it was left unchanged)`;
+    await expect(readConfig(root)).rejects.toThrow(expected);
+    await expect(
+      updateConfig(root, (c) => ({ ...c, auths: { ...c.auths, [A]: { auth: 'QVdTOnB3' } } })),
+    ).rejects.toThrow(expected);
+    expect(await readFile(file, 'utf8')).toBe(text);
+    const after = await stat(file);
+    expect([after.ino, after.mtimeMs, after.mode]).toEqual([before.ino, before.mtimeMs, before.mode]);
+    expect(await readdir(root)).toEqual(['config.json']);
   });
 });
 
@@ -212,7 +344,7 @@ describe('authKeyHost / authKeysFor / helperFor / withoutHosts', () => {
   });
 });
 
-describe('restoreUserEntries / withUserEntriesKept (after a docker CLI rewrite)', () => {
+describe('restoreUserEntries (after a docker CLI rewrite)', () => {
   const before: DockerConfig = {
     auths: { 'ghcr.io': { auth: 'Z2g=' }, [`https://${A}`]: { auth: 'b2xk' } },
     credsStore: 'desktop',
@@ -239,31 +371,6 @@ describe('restoreUserEntries / withUserEntriesKept (after a docker CLI rewrite)'
   it('returns `before` itself when there were and are no auths', () => {
     const none: DockerConfig = { credsStore: 'desktop' };
     expect(restoreUserEntries(none, { auths: {} }, [A])).toBe(none);
-  });
-
-  it('runs the command under the lock and puts the user’s keys back afterwards', async () => {
-    await writeFile(join(root, 'config.json'), JSON.stringify(before));
-    const result = await withUserEntriesKept(root, [A], async () => {
-      expect(existsSync(join(root, 'config.json.lock'))).toBe(true);
-      await writeFile(join(root, 'config.json'), JSON.stringify({ auths: { [A]: { auth: 'bmV3' } } }));
-      return 'cli-result';
-    });
-    expect(result).toBe('cli-result');
-    expect(await readConfig(root)).toEqual({
-      ...before,
-      auths: { 'ghcr.io': { auth: 'Z2g=' }, [A]: { auth: 'bmV3' } },
-    });
-    expect(existsSync(join(root, 'config.json.lock'))).toBe(false);
-  });
-
-  it('leaves the file alone when the command changed only our entries', async () => {
-    await writeFile(join(root, 'config.json'), JSON.stringify({ auths: {} }));
-    let inode = 0;
-    await withUserEntriesKept(root, [A], async () => {
-      await writeFile(join(root, 'config.json'), JSON.stringify({ auths: { [A]: { auth: 'eA==' } } }));
-      inode = (await stat(join(root, 'config.json'))).ino;
-    });
-    expect((await stat(join(root, 'config.json'))).ino).toBe(inode);
   });
 });
 

@@ -10,6 +10,7 @@ import { chooseStore } from '../../src/stores/index.js';
 import type { AddContext } from '../../src/stores/store.js';
 import type { DockerCredential, LoginMethod, StoreName } from '../../src/types.js';
 import type { VerifyResult, VerifySettings } from '../../src/verify.js';
+import { type HelperBehaviour, installHelper } from '../support/credential-helpers.js';
 
 const H1 = '111111111111.dkr.ecr.us-east-1.amazonaws.com';
 const H2 = '222222222222.dkr.ecr.eu-west-1.amazonaws.com';
@@ -48,6 +49,16 @@ describe('chooseStore', () => {
     ['config-file', 'auths only', none, H1, 'config-file'],
     ['config-file', 'credsStore', store, H1, 'config-file'],
     ['config-file', 'credHelpers', helper, H1, 'config-file'],
+    ['auto', 'credHelpers ecr-login', { credHelpers: { [H1]: 'ecr-login' } }, H1, 'ecr-helper'],
+    ['docker', 'credsStore ecr-login', { credsStore: 'ecr-login' }, H1, 'ecr-helper'],
+    ['config-file', 'credsStore ecr-login', { credsStore: 'ecr-login' }, H1, 'ecr-helper'],
+    [
+      'auto',
+      'credsStore ecr-login, credHelpers for the host',
+      { credsStore: 'ecr-login', credHelpers: { [H1]: 'pass' } },
+      H1,
+      'docker-cli',
+    ],
   ])('%s with %s → %s', (method, _, config, host, store) => {
     expect(chooseStore(method, config, host, false)).toBe(store);
   });
@@ -56,6 +67,7 @@ describe('chooseStore', () => {
     expect(chooseStore('auto', store, H1, true)).toBe('config-file');
     expect(chooseStore('config-file', helper, H1, true)).toBe('config-file');
     expect(chooseStore('docker', none, H1, true)).toBe('docker-cli');
+    expect(chooseStore('auto', { credsStore: 'ecr-login' }, H1, true)).toBe('config-file');
   });
 });
 
@@ -124,16 +136,25 @@ describe('preflight', () => {
     ['docker', { credsStore: 'ecr-login' }],
     ['config-file', { credHelpers: { [H2]: 'ecr-login' } }],
   ])(
-    '%s refuses a host owned by the Amazon ECR credential helper (it cannot store a credential)',
+    '%s passes hosts of the Amazon ECR credential helper: it serves them (checked at login)',
     (method, config) => {
-      const problem = preflight(method, config, [H1, H2], false, true);
-      expect(problem).toMatch(
-        /^The docker config sends .* to docker-credential-ecr-login, the Amazon ECR credential helper/,
-      );
-      expect(problem).toContain('isolate-config: true');
+      expect(preflight(method, config, [H1, H2], false, true)).toBeUndefined();
       expect(preflight(method, config, [H1, H2], true, true)).toBeUndefined();
     },
   );
+
+  it('needs no docker CLI for hosts the Amazon ECR credential helper serves', () => {
+    const config: DockerConfig = { credsStore: 'ecr-login' };
+    expect(needsDocker('auto', config, [H1, H2], false)).toBe(false);
+    expect(needsDocker('docker', config, [H1, H2], false)).toBe(false);
+    expect(preflight('auto', config, [H1, H2], false, false)).toBeUndefined();
+    expect(preflight('docker', config, [H1, H2], false, false)).toBeUndefined();
+    // One host of its own still needs the CLI.
+    const mixed: DockerConfig = { credHelpers: { [H1]: 'ecr-login' } };
+    expect(preflight('docker', mixed, [H1, H2], false, false)).toMatch(
+      /^login-method is docker, but the docker CLI/,
+    );
+  });
 });
 
 describe('login', () => {
@@ -141,6 +162,7 @@ describe('login', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ecr-login-login-unit-'));
+    warnings = [];
   });
 
   afterEach(async () => {
@@ -148,6 +170,7 @@ describe('login', () => {
   });
 
   const configPath = () => join(dir, 'config.json');
+  let warnings: string[] = [];
   const readJson = async (): Promise<DockerConfig> => JSON.parse(await readFile(configPath(), 'utf8'));
 
   type Setup = Omit<LoginSetup, 'tools' | 'record'>;
@@ -160,6 +183,7 @@ describe('login', () => {
       isolated,
       env: { PATH: '/usr/bin', KEEP: 'me' },
       verify: { env: {}, timeoutMs: 1000, attempts: 1 },
+      warn: (text) => warnings.push(text),
     };
   }
 
@@ -184,7 +208,13 @@ describe('login', () => {
   interface Recorder {
     deps: Tools;
     checks: { scheme: string; host: string; token: string; settings: VerifySettings }[];
-    dockers: { host: string; username: string; password: string; env: NodeJS.ProcessEnv }[];
+    dockers: {
+      host: string;
+      username: string;
+      password: string;
+      env: NodeJS.ProcessEnv;
+      timeoutMs?: number;
+    }[];
     logins: [string, StoreName][];
   }
 
@@ -201,8 +231,14 @@ describe('login', () => {
           r.checks.push({ scheme: c.scheme, host: c.host, token: c.auth, settings });
           return answer(c.host);
         },
-        dockerLogin: async (host, username, password, env) => {
-          r.dockers.push({ host, username, password, env });
+        dockerLogin: async (host, username, password, env, timeoutMs) => {
+          r.dockers.push({
+            host,
+            username,
+            password,
+            env,
+            ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+          });
           return docker(host);
         },
       },
@@ -473,5 +509,132 @@ describe('login', () => {
     );
     expect(r.checks).toEqual([]);
     expect(await readFile(configPath(), 'utf8')).toBe('{not json');
+  });
+
+  describe('issue 13: helpers', () => {
+    it('serves a host of the Amazon ECR credential helper: checked with its get, nothing written, no docker', async () => {
+      const bin = join(dir, 'bin');
+      const helper = await installHelper(bin, 'ecr-login', {
+        kind: 'ecr-login',
+        credentials: { [H1]: { Username: 'AWS', Secret: 'from-the-helper' } },
+      });
+      const seed = JSON.stringify({ credHelpers: { [H1]: 'ecr-login' } });
+      await writeFile(configPath(), seed);
+      const r = recorder();
+      const s = { ...setup('auto'), env: { PATH: bin } };
+      const failures = await loginWith([cred(H1, 'ours', 0)], s, r.deps, (c, v) =>
+        r.logins.push([c.host, v]),
+      );
+      expect(failures).toEqual([]);
+      expect(r.logins).toEqual([[H1, 'ecr-helper']]);
+      expect(r.checks).toEqual([]);
+      expect(r.dockers).toEqual([]);
+      expect(await helper.calls()).toEqual([{ verb: 'get', host: H1 }]);
+      expect(await readFile(configPath(), 'utf8')).toBe(seed);
+    });
+
+    it.each<[string, HelperBehaviour | undefined, RegExp]>([
+      ['missing', undefined, /which is not on PATH\. Fix: install docker-credential-ecr-login/],
+      [
+        'failing get',
+        { kind: 'ecr-login', credentials: {}, failGet: 'NoCredentialProviders: no valid providers in chain' },
+        /docker-credential-ecr-login failed \(exit 1\): NoCredentialProviders: no valid providers in chain\. Fix: give the job AWS credentials/,
+      ],
+      ['garbage', { kind: 'garbage' }, /answered \(exit 0\) with output that is not a credential/],
+      [
+        'unknown host',
+        { kind: 'ecr-login', credentials: {} },
+        /failed \(exit 1\): credentials not found in native keychain/,
+      ],
+    ])(
+      'fails an Amazon ECR credential helper host when the helper is %s, naming it and the fixes',
+      async (_, b, re) => {
+        const bin = join(dir, 'bin');
+        if (b) await installHelper(bin, 'ecr-login', b);
+        await writeFile(configPath(), JSON.stringify({ credsStore: 'ecr-login' }));
+        const r = recorder();
+        const logins: string[] = [];
+        const failures = await loginWith(
+          [cred(H1, 'ours', 0)],
+          { ...setup('auto'), env: { PATH: bin } },
+          r.deps,
+          (c) => logins.push(c.host),
+        );
+        expect(logins).toEqual([]);
+        expect(failures).toHaveLength(1);
+        expect(failures[0]?.message).toMatch(re);
+        expect(failures[0]?.message).toContain(H1);
+        expect(failures[0]?.message).toContain("drop the docker config's ecr-login entry");
+        expect(failures[0]?.message).toContain('isolate-config: true');
+        expect(failures[0]?.message).not.toContain('ours');
+      },
+    );
+
+    it('auto with a credsStore: docker login (bounded by the API timeout) feeds the store, and our auths entry is there for containers/image', async () => {
+      await writeFile(configPath(), JSON.stringify({ credsStore: 'desktop', auths: { 'x.example': {} } }));
+      const r = recorder();
+      const failures = await loginWith([cred(H1, 'pw', 0)], setup('auto'), r.deps, (c, v) =>
+        r.logins.push([c.host, v]),
+      );
+      expect(failures).toEqual([]);
+      expect(r.dockers.map((d) => [d.host, d.timeoutMs])).toEqual([[H1, 1000]]);
+      expect(await readJson()).toEqual({
+        credsStore: 'desktop',
+        auths: { 'x.example': {}, [H1]: { auth: b64('AWS:pw') } },
+      });
+      expect(warnings).toEqual([]);
+    });
+
+    it('a credHelpers entry needs no auths copy (containers/image runs that helper itself)', async () => {
+      const seed = { credsStore: 'desktop', credHelpers: { [H1]: 'pass' } };
+      await writeFile(configPath(), JSON.stringify(seed));
+      const r = recorder();
+      await loginWith([cred(H1, 'pw', 0)], setup('auto'), r.deps, () => {});
+      expect(await readJson()).toEqual(seed);
+    });
+
+    it.skipIf(process.platform !== 'linux')(
+      'login-method docker into the platform default store: one warning, naming the store and the fixes',
+      async () => {
+        const bin = join(dir, 'bin');
+        await installHelper(bin, 'pass', { kind: 'store' });
+        const r = recorder();
+        const s = { ...setup('docker'), env: { PATH: bin } };
+        const failures = await loginWith([cred(H1, 'a', 0), cred(H2, 'b', 1)], s, r.deps, () => {});
+        expect(failures).toEqual([]);
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toContain(
+          `docker login stored the credential for ${H1} in docker-credential-pass`,
+        );
+        expect(warnings[0]).toContain('login-method: auto');
+      },
+    );
+
+    it("a store's refusal of a long password is the helper's message, with the limit, the length and the fixes", async () => {
+      await writeFile(configPath(), JSON.stringify({ credsStore: 'wincred' }));
+      const long = 'p'.repeat(3188);
+      const r = recorder(undefined, () => ({
+        ok: false,
+        exitCode: 1,
+        message:
+          'Error saving credentials: error storing credentials - err: exit status 1, out: `The stub received bad data.`',
+      }));
+      const failures = await loginWith([cred(H1, long, 0)], setup('auto'), r.deps, () => {});
+      const m = failures[0]?.message ?? '';
+      expect(m).toContain('docker-credential-wincred');
+      expect(m).toContain('2,500 characters');
+      expect(m).toContain('3,188 characters');
+      expect(m).toContain('isolate-config: true');
+      expect(m).not.toContain('login-method: auto'); // auto is what ran: the store is the config's
+      expect(m).not.toContain(long);
+    });
+
+    it("a docker login stopped at its deadline with no helper involved reads as docker's timeout", async () => {
+      const r = recorder(undefined, () => ({ ok: false, message: '', timedOutAfterMs: 1000 }));
+      const failures = await loginWith([cred(H1, 'pw', 0)], setup('docker'), r.deps, () => {});
+      expect(failures[0]?.message).toMatch(
+        /^docker login failed: it did not finish within 1 s and was stopped\./,
+      );
+    });
   });
 });

@@ -18,6 +18,7 @@ import { type MainDeps, runMain } from '../../src/main.js';
 import type { PostState } from '../../src/state.js';
 import { getAuthorizationToken } from '../../src/token-api.js';
 import type { VerifyResult } from '../../src/verify.js';
+import { BAD_INPUT_ACCOUNT, BAD_INPUTS } from '../support/bad-inputs.js';
 import { parseFileCommands } from '../support/file-commands.js';
 import { loadAction } from '../support/runner.js';
 
@@ -435,6 +436,19 @@ describe('token requests (real token-api.ts, mocked SDK)', () => {
     expect(r.verified).toEqual([`https://${h}`]);
   });
 
+  it('an alias gets its registry’s token; the registry itself is logged in only when listed', async () => {
+    const h = host(B, 'eu-west-1');
+    const r = await run({ registries: A, 'registry-aliases': `registry.example.com=${h}` });
+    expect(await ecrCalls()).toEqual([
+      { region: 'us-east-1', registryIds: [A], input: { registryIds: [A] } },
+      { region: 'eu-west-1', registryIds: [B], input: { registryIds: [B] } },
+    ]);
+    expect(r.outputs.registries).toBe(`${host(A, 'us-east-1')},registry.example.com`);
+    expect(r.outputs.docker_password_registry_example_com).toBe(passwordOf(B, 'eu-west-1'));
+    expect(r.verified).toEqual([`https://${host(A, 'us-east-1')}`, 'https://registry.example.com']);
+    expect(r.summary).toContain(`alias of ${h}`);
+  });
+
   it('keeps a dual-stack host as named, with the official output key', async () => {
     const dual = `${A}.dkr-ecr.eu-west-1.on.aws`;
     const r = await run({ registries: dual });
@@ -524,7 +538,7 @@ describe('the docker CLI as main drives it', () => {
     const execs: { command: string; args: string[]; input: string | undefined }[] = [];
     const exec: Exec = async (command, args, options) => {
       execs.push({ command, args: args ?? [], input: options?.input?.toString() });
-      return { exitCode: 0, stdout: 'Login Succeeded\n', stderr: '' };
+      return { exitCode: 0, stdout: 'Login Succeeded\n', stderr: '', timedOut: false, missing: false };
     };
     const env: NodeJS.ProcessEnv = {
       AWS_REGION: 'eu-west-1',
@@ -545,7 +559,7 @@ describe('the docker CLI as main drives it', () => {
         verify: async () => {
           throw new Error('no /v2/ check expected with login-method docker');
         },
-        dockerLogin: (h, u, p, e) => dockerLogin(h, u, p, e, { attempts: 3, delayMs: () => 0 }, exec),
+        dockerLogin: (h, u, p, e, t) => dockerLogin(h, u, p, e, t, { attempts: 3, delayMs: () => 0 }, exec),
       },
     });
     expect(process.exitCode).toBeUndefined();
@@ -599,7 +613,7 @@ describe('outputs, state and summary', () => {
     expect(r.dockerLogins.map((d) => d.host)).toEqual(hosts);
     // Each docker login runs on a private copy of the config under RUNNER_TEMP, never on the user's file.
     expect(
-      r.dockerLogins.every((d) => d.dockerConfig?.startsWith(join(runnerTemp, 'ecr-login-docker-'))),
+      r.dockerLogins.every((d) => d.dockerConfig?.startsWith(join(runnerTemp, 'ecr-login-copy-'))),
     ).toBe(true);
     expect(r.states.map((s) => s.logins.map((l) => l.host))).toEqual([hosts, hosts.slice(0, 3)]);
     expect(r.states.at(-1)).toEqual({
@@ -688,7 +702,10 @@ describe('outputs, state and summary', () => {
     expect(r.exitCode).toBeUndefined();
     const dir = r.outputs['docker-config'] ?? '';
     expect(dir.startsWith(join(runnerTemp, 'ecr-login-docker-'))).toBe(true);
-    expect(parseFileCommands(await readFile(files.env, 'utf8')).values).toEqual({ DOCKER_CONFIG: dir });
+    expect(parseFileCommands(await readFile(files.env, 'utf8')).values).toEqual({
+      DOCKER_CONFIG: dir,
+      REGISTRY_AUTH_FILE: join(dir, 'config.json'),
+    });
     const isolatedId = (await readFile(join(dir, OWNER_MARKER), 'utf8')).trim();
     expect(isolatedId).toMatch(/^[0-9a-f]{32}$/);
     expect(r.states[0]).toEqual({ logins: [], configDir: dir, isolatedDir: dir, isolatedId });
@@ -762,6 +779,45 @@ describe('refused before any AWS call', () => {
     expect(r.outputs).toEqual({});
     expect(r.states).toEqual([]);
     expect(r.summary).toBe('');
+  });
+
+  it('the bad-input table covers every input in action.yml', async () => {
+    const action = await loadAction();
+    const covered = new Set(BAD_INPUTS.flatMap((row) => Object.keys(row.inputs)));
+    for (const name of Object.keys(action.inputs)) expect(covered, name).toContain(name);
+  });
+
+  it.for(BAD_INPUTS)('bad input, $name: one error naming it, no SDK call, nothing written', async (row) => {
+    const seed = '{\n\t"auths": {"ghcr.io": {"auth": "b2N0b2NhdDpub3RyZWFs"}},\n\t"x-keep": [1, 2]\n}\n';
+    await writeFile(join(configDir, 'config.json'), seed);
+    const before = await snapshot(configDir);
+    const r = await run(
+      { registries: BAD_INPUT_ACCOUNT, region: 'us-east-1', ...row.inputs },
+      { env: { AWS_REGION: 'us-east-1', ...row.env } },
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toHaveLength(1);
+    for (const part of row.expect) expect(r.errors[0]).toContain(part);
+    for (const part of row.absent ?? []) expect(stdout.join('')).not.toContain(part);
+    expectNoCalls();
+    expect(await snapshot(configDir)).toEqual(before);
+    expect(r.outputs).toEqual({});
+    expect(r.states).toEqual([]);
+  });
+
+  it('a registry-profiles profile the shared files lack: refused naming it, no SDK call', async () => {
+    const config = join(root, 'aws-config');
+    await writeFile(config, '[profile ci-a]\nregion = us-east-1\n');
+    const r = await run(
+      { registries: A, 'registry-profiles': `${A}=ci-b` },
+      { env: { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(root, 'none') } },
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toEqual([
+      `Input \`registry-profiles\`: profile "ci-b" not found in ${config} or ${join(root, 'none')} (profiles found: "ci-a").`,
+    ]);
+    expectNoCalls();
+    expect(r.states).toEqual([]);
   });
 
   it('login-method config-file with a credsStore is refused', async () => {

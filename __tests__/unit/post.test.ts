@@ -9,6 +9,17 @@ import { type PostDeps, runPost } from '../../src/post.js';
 import { encodeState, type PostState, STATE_KEY } from '../../src/state.js';
 import { captureStdout } from '../support/stdout.js';
 
+// Counts reads of the config lock: a step waiting for another job's lock reads it on every look.
+const lock = vi.hoisted(() => ({ reads: 0 }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs/promises')>();
+  const readFile = ((path: Parameters<typeof real.readFile>[0], ...rest: unknown[]) => {
+    if (String(path).endsWith('config.json.lock')) lock.reads++;
+    return (real.readFile as (...a: unknown[]) => Promise<unknown>)(path, ...rest);
+  }) as typeof real.readFile;
+  return { ...real, readFile };
+});
+
 const H1 = '111111111111.dkr.ecr.us-east-1.amazonaws.com';
 const H2 = '222222222222.dkr.ecr.eu-west-1.amazonaws.com';
 const OTHER = '999999999999.dkr.ecr.us-east-1.amazonaws.com';
@@ -105,7 +116,7 @@ describe('runPost', () => {
     const copy = d.calls[0]?.env.DOCKER_CONFIG ?? '';
     expect(d.calls[0]?.env).toEqual({
       ...d.deps.env,
-      DOCKER_CONFIG: expect.stringContaining('ecr-login-docker-'),
+      DOCKER_CONFIG: expect.stringContaining('ecr-login-copy-'),
     });
     expect(copy).not.toBe(configDir);
     expect(existsSync(copy)).toBe(false);
@@ -277,16 +288,17 @@ describe('runPost', () => {
       configPath(),
       JSON.stringify({ auths: { [H1]: { auth: 'QVdTOmE=' }, [OTHER]: { auth: 'eA==' } } }),
     );
-    const lock = join(configDir, 'config.json.lock');
-    await writeFile(lock, '4242\n');
+    const lockPath = join(configDir, 'config.json.lock');
+    await writeFile(lockPath, '4242\n');
     let settled = false;
+    lock.reads = 0;
     const running = runPost(deps({ logins: [{ host: H1, store: 'config-file' }], configDir }).deps).then(
       () => {
         settled = true;
       },
     );
-    await new Promise((r) => setTimeout(r, 200));
-    // While the other job holds the lock, post waits and the file is as it was.
+    // Post has looked at the lock twice (judged it fresh at least once) and still waits; the file is as it was.
+    await vi.waitFor(() => expect(lock.reads).toBeGreaterThanOrEqual(2), { timeout: 10_000, interval: 5 });
     expect(settled).toBe(false);
     expect(Object.keys((await readJson()).auths)).toEqual([H1, OTHER]);
     // The other job adds its entry and releases the lock: post keeps it.
@@ -296,7 +308,7 @@ describe('runPost', () => {
         auths: { [H1]: { auth: 'QVdTOmE=' }, [OTHER]: { auth: 'eA==' }, 'new.example': { auth: 'eQ==' } },
       }),
     );
-    await rm(lock);
+    await rm(lockPath);
     await running;
     expect(await readJson()).toEqual({
       auths: { [OTHER]: { auth: 'eA==' }, 'new.example': { auth: 'eQ==' } },

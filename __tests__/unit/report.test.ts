@@ -110,6 +110,31 @@ describe('renderSummary', () => {
     );
   });
 
+  it('names the registry an alias stands for, and the profile and role that fetched the token', () => {
+    const md = renderSummary(
+      [
+        login('config-file', {
+          host: 'registry.example.com',
+          aliasOf: A,
+          profile: 'ci-b',
+          role: 'arn:aws:iam::1:role/r',
+          expiresAt: EXPIRES,
+        }),
+      ],
+      [],
+    );
+    expect(md).toContain(
+      `| \`registry.example.com\` | — | us-east-1 | config file, alias of ${A}, profile ci-b, role arn:aws:iam::1:role/r | 2030-01-02T03:04:05Z |`,
+    );
+  });
+
+  it('names the Amazon ECR credential helper for a host it serves (its store label)', () => {
+    const md = renderSummary([login('ecr-helper', { host: A, expiresAt: EXPIRES })], []);
+    expect(md).toContain(
+      `| \`${A}\` | — | us-east-1 | Amazon ECR credential helper | 2030-01-02T03:04:05Z |`,
+    );
+  });
+
   it('says "registry" for one and shows the expiry to the second', () => {
     const md = renderSummary(
       [login('config-file', { host: A, expiresAt: new Date('2030-01-02T03:04:05.123Z') })],

@@ -1,19 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { decodeState, encodeState, LoginRecord, type PostState, STATE_KEY } from '../../src/state.js';
+import { decodeState, encodeState, LoginRecord, type PostState } from '../../src/state.js';
 import type { DockerCredential } from '../../src/types.js';
 
 const ID = '0123456789abcdef0123456789abcdef';
 
 describe('post state', () => {
-  it('is saved under the key ecr-login', () => {
-    expect(STATE_KEY).toBe('ecr-login');
-  });
-
   it('round-trips every field', () => {
     const state: PostState = {
       logins: [
         { host: '123456789012.dkr.ecr.us-east-1.amazonaws.com', store: 'config-file' },
         { host: 'public.ecr.aws', store: 'docker-cli' },
+        { host: '210987654321.dkr.ecr.eu-west-1.amazonaws.com', store: 'ecr-helper' },
         { host: '127.0.0.1:5000', store: 'config-file' },
         { host: '[::1]:5000', store: 'config-file' },
       ],
@@ -65,7 +62,7 @@ describe('LoginRecord', () => {
   const saved: PostState[] = [];
   const record = () => {
     saved.length = 0;
-    return new LoginRecord({ isolateConfig: false, skipLogout: false }, { dir: '/d' }, (t) =>
+    return new LoginRecord({ skipLogout: false }, { dir: '/d' }, (t) =>
       saved.push(JSON.parse(t) as PostState),
     );
   };
@@ -96,5 +93,26 @@ describe('LoginRecord', () => {
     const r = record();
     expect(() => r.intend([credential('a.example', new Date(Number.NaN))], 'docker-cli')).not.toThrow();
     expect(saved.at(-1)).toEqual({ logins: [{ host: 'a.example', store: 'docker-cli' }], configDir: '/d' });
+  });
+
+  it("keeps a host the Amazon ECR credential helper serves for the report, but out of post's state and expiry", () => {
+    const r = record();
+    const a = credential('a.example', new Date('2030-01-01T12:00:00Z'));
+    const b = credential('b.example', new Date('2030-01-01T08:00:00Z'));
+    r.intend([a], 'config-file');
+    r.settle([a], 'config-file', []);
+    const writes = saved.length;
+    r.intend([b], 'ecr-helper');
+    r.settle([b], 'ecr-helper', []);
+    expect(saved).toHaveLength(writes);
+    expect(r.logins).toEqual([
+      { credential: a, store: 'config-file' },
+      { credential: b, store: 'ecr-helper' },
+    ]);
+    expect(saved.at(-1)).toEqual({
+      logins: [{ host: 'a.example', store: 'config-file' }],
+      configDir: '/d',
+      expiresAt: '2030-01-01T12:00:00.000Z',
+    });
   });
 });

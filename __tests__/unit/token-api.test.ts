@@ -97,11 +97,28 @@ describe('clientConfig', () => {
     expect(
       (await clientConfig(ECR, 'eu-west-1', false, withRoles, 'arn:aws:iam::1:role/r')).credentials,
     ).toBe(provider);
-    expect(credentialsFor).toHaveBeenCalledWith('arn:aws:iam::1:role/r', 'eu-west-1');
+    expect(credentialsFor).toHaveBeenCalledWith('arn:aws:iam::1:role/r', 'eu-west-1', undefined);
     expect('credentials' in (await clientConfig(ECR, 'eu-west-1', false, withRoles))).toBe(false);
     expect(
       'credentials' in (await clientConfig(ECR, 'eu-west-1', false, settings, 'arn:aws:iam::1:role/r')),
     ).toBe(false);
+  });
+
+  it('uses a profile’s credentials for a request with a profile, and assumes a role with them', async () => {
+    const provider = async () => ({ accessKeyId: 'p', secretAccessKey: 'q' });
+    const profileCredentials = vi.fn(() => provider);
+    const credentialsFor = vi.fn(() => provider);
+    const withProfiles: ApiSettings = { ...settings, profileCredentials };
+    expect((await clientConfig(ECR, 'eu-west-1', false, withProfiles, undefined, 'ci-b')).credentials).toBe(
+      provider,
+    );
+    expect(profileCredentials).toHaveBeenCalledWith('ci-b');
+    expect('credentials' in (await clientConfig(ECR, 'eu-west-1', false, withProfiles))).toBe(false);
+    // profile + role: the role is assumed (with the profile's credentials, inside credentialsFor)
+    const both: ApiSettings = { ...withProfiles, credentialsFor };
+    await clientConfig(ECR, 'eu-west-1', false, both, 'arn:aws:iam::1:role/r', 'ci-b');
+    expect(credentialsFor).toHaveBeenCalledWith('arn:aws:iam::1:role/r', 'eu-west-1', 'ci-b');
+    expect(profileCredentials).toHaveBeenCalledTimes(1);
   });
 
   it('routes through the proxy for the endpoint the SDK will call, unless NO_PROXY covers it', async () => {

@@ -7,6 +7,7 @@ import type { CredentialStore, Refusal } from './store.js';
 export const configFileStore: CredentialStore = {
   label: 'config file',
   needsDockerCli: false,
+  holdsCredentials: true,
 
   async add(credentials, { dir, env, verify, tools }) {
     const results = await Promise.all(credentials.map((c) => tools.verify(c, verify)));

@@ -5,11 +5,13 @@ import { type DockerConfig, helperFor } from '../docker-config.js';
 import type { LoginMethod, StoreName } from '../types.js';
 import { configFileStore } from './config-file.js';
 import { dockerCliStore } from './docker-cli.js';
+import { ecrHelperStore, servedByEcrHelper } from './ecr-helper.js';
 import type { CredentialStore } from './store.js';
 
 export const STORES = {
   'config-file': configFileStore,
   'docker-cli': dockerCliStore,
+  'ecr-helper': ecrHelperStore,
 } as const satisfies Record<string, CredentialStore>;
 
 export function isStoreName(name: unknown): name is StoreName {
@@ -20,9 +22,10 @@ export function isStoreName(name: unknown): name is StoreName {
 export const STORE_NAMES: readonly StoreName[] = Object.keys(STORES).filter(isStoreName);
 
 /**
- * login-method docker → the docker CLI; config-file → the file (preflight refuses helper-owned hosts);
- * auto → the file unless a credential helper owns the host. In a job-private config (isolate-config) our
- * hosts' helpers are overridden, so they never count.
+ * A host the docker config hands to the Amazon ECR credential helper → that helper, whatever the method (it
+ * fetches its own tokens and cannot store ours); login-method docker → the docker CLI; config-file → the
+ * file (preflight refuses helper-owned hosts); auto → the file unless a credential helper owns the host. In
+ * a job-private config (isolate-config) our hosts' helpers are overridden, so they never count.
  */
 export function chooseStore(
   method: LoginMethod,
@@ -30,6 +33,7 @@ export function chooseStore(
   host: string,
   isolated: boolean,
 ): StoreName {
+  if (!isolated && servedByEcrHelper(config, host)) return 'ecr-helper';
   if (method === 'docker') return 'docker-cli';
   if (method === 'config-file' || isolated) return 'config-file';
   return helperFor(config, host) ? 'docker-cli' : 'config-file';

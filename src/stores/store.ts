@@ -13,6 +13,8 @@ export interface AddContext {
   /** The `http-proxy` input, the timeout and the attempts for talking to registries. */
   verify: VerifySettings;
   tools: { verify: typeof verifyCredential; dockerLogin: typeof dockerLogin };
+  /** A warning for the job log. */
+  warn: (text: string) => void;
 }
 
 export interface RemoveContext {
@@ -35,7 +37,12 @@ export interface CredentialStore {
   label: string;
   /** Whether adding needs the docker CLI on PATH (checked before any network call). */
   needsDockerCli: boolean;
-  /** Adds the credentials; the state already names them all (login records them before calling). */
+  /**
+   * Whether add leaves our credential in the store: then post removes it and its token's expiry matters.
+   * False for a store that only checks a helper which fetches tokens of its own.
+   */
+  holdsCredentials: boolean;
+  /** Adds the credentials; the state already names those it holds (login records them before calling). */
   add(credentials: readonly DockerCredential[], context: AddContext): Promise<Refusal[]>;
   remove(hosts: readonly string[], context: RemoveContext): Promise<void>;
 }

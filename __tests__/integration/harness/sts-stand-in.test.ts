@@ -7,14 +7,14 @@ import {
 } from '@aws-sdk/client-ecr-public';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type EcrStandIn, startEcrStandIn } from '../support/ecr-stand-in.js';
+import { type EcrStandIn, startEcrStandIn } from '../../support/ecr-stand-in.js';
 import {
   accessKeyIdForRole,
   credentialsForRole,
   DEFAULT_CALLER,
   type StsStandIn,
   startStsStandIn,
-} from '../support/sts-stand-in.js';
+} from '../../support/sts-stand-in.js';
 
 const base = { accessKeyId: 'AKIAHARNESSBASE00001', secretAccessKey: 'secret' };
 const ROLE = 'arn:aws:iam::222222222222:role/ecr-pull';

@@ -2,9 +2,9 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../support/daemon.js';
-import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.js';
-import { type ProxyServer, requireTool, startProxy } from '../support/proxy.js';
+import { waitFor } from '../../support/daemon.js';
+import { type LoopbackServer, startLoopbackServer } from '../../support/loopback-server.js';
+import { type ProxyServer, requireTool, startProxy } from '../../support/proxy.js';
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {

@@ -10,7 +10,7 @@ import {
   type EcrStandInConfig,
   startEcrStandIn,
   tokenFor,
-} from '../support/ecr-stand-in.js';
+} from '../../support/ecr-stand-in.js';
 
 const credentials = { accessKeyId: 'AKIAHARNESSTEST00001', secretAccessKey: 'secret' };
 let standIn: EcrStandIn | undefined;

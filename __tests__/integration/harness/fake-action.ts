@@ -2,7 +2,7 @@
 // file-command files and plain console output, so what the emulator reads back is known exactly.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempDir, removeDir } from '../support/daemon.js';
+import { makeTempDir, removeDir } from '../../support/daemon.js';
 
 export const FAKE_SECRET = 'Sup3r-Secret-Pa55word';
 

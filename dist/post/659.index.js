@@ -1,8 +1,8 @@
-export const id = 326;
-export const ids = [326];
+export const id = 659;
+export const ids = [659];
 export const modules = {
 
-/***/ 326:
+/***/ 659:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -1154,10 +1154,25 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./src/retry.ts
+async function retry(policy, attempt, retryable) {
+    let result = await attempt();
+    for (let n = 1; n < policy.attempts && retryable(result); n++) {
+        await new Promise((r) => setTimeout(r, policy.delayMs(n)));
+        result = await attempt();
+    }
+    return result;
+}
+/** A registry's or the docker CLI's words for "this credential is refused": final, never worth a retry. */
+const REFUSED = /\b(401|403)\b|unauthorized|denied|forbidden|no basic auth credentials/i;
+/** The backoff both retried checks use: 0.5 s, then 1 s, doubling. */
+const backoff = (attempts) => ({ attempts, delayMs: (n) => 500 * 2 ** (n - 1) });
+
 ;// CONCATENATED MODULE: ./src/docker-cli.ts
 // The docker CLI, for hosts whose credentials a credential helper owns (or login-method: docker).
 // The password goes in on stdin, never in argv; output is captured, never echoed, and cleaned of the
 // CLI's boilerplate before it reaches a message.
+
 
 
 const found = new Map();
@@ -1187,28 +1202,24 @@ function cleanDockerOutput(text) {
         .filter((line) => line && !/^time="[^"]*" level=(info|debug)/.test(line) && line !== 'Login Succeeded')
         .join(' ');
 }
-/** A failure worth retrying: the registry was not reached or the connection broke, never a 401/403. */
+/** A failure worth retrying: the registry was not reached or the connection broke, never a refusal. */
 function isTransientDockerError(message) {
-    if (/\b(401|403)\b|unauthorized|denied|forbidden/i.test(message))
+    if (REFUSED.test(message))
         return false;
     return /dial tcp|connection refused|connection reset|i\/o timeout|no such host|TLS handshake timeout|EOF|timeout|temporary failure|server misbehaving|502|503|504/i.test(message);
 }
-const DOCKER_RETRY = { attempts: 3, delayMs: (n) => 500 * 2 ** (n - 1) };
-async function dockerLogin(host, username, password, env, retry = DOCKER_RETRY, exec = getExecOutput) {
-    let last = { ok: false, message: '' };
-    for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+const DOCKER_RETRY = backoff(3);
+function dockerLogin(host, username, password, env, policy = DOCKER_RETRY, exec = getExecOutput) {
+    const attempt = async () => {
         const out = await exec(await docker(), ['login', '--username', username, '--password-stdin', host], {
             input: Buffer.from(password),
             silent: true,
             ignoreReturnCode: true,
             env: env,
         });
-        last = { ok: out.exitCode === 0, message: cleanDockerOutput(`${out.stderr}\n${out.stdout}`) };
-        if (last.ok || !isTransientDockerError(last.message) || attempt === retry.attempts)
-            break;
-        await new Promise((r) => setTimeout(r, retry.delayMs(attempt)));
-    }
-    return last;
+        return { ok: out.exitCode === 0, message: cleanDockerOutput(`${out.stderr}\n${out.stdout}`) };
+    };
+    return retry(policy, attempt, (result) => !result.ok && isTransientDockerError(result.message));
 }
 async function dockerLogout(host, env, exec = getExecOutput) {
     const out = await exec(await docker(), ['logout', host], {

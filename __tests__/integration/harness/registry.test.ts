@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { processAlive, waitFor } from '../support/daemon.js';
+import { processAlive, waitFor } from '../../support/daemon.js';
 import {
   checkAuth,
   type Registry,
   requireTool,
   startRegistries,
   startRegistry,
-} from '../support/registry.js';
+} from '../../support/registry.js';
 
 const hasRegistry = requireTool('docker-registry') && requireTool('htpasswd');
 const open: Registry[] = [];
@@ -68,7 +68,7 @@ describe.skipIf(!hasRegistry)('real docker-registry', () => {
     const dir = await mkdtemp(join(tmpdir(), 'ecr-login-orphan-'));
     try {
       const script = join(dir, 'start.mts');
-      const registryModule = pathToFileURL(join(import.meta.dirname, '../support/registry.js')).href;
+      const registryModule = pathToFileURL(join(import.meta.dirname, '../../support/registry.js')).href;
       await writeFile(
         script,
         `import { startRegistry } from ${JSON.stringify(registryModule)};\n` +

@@ -1,8 +1,8 @@
 // The parts fit: a token the ECR stand-in hands to the real SDK opens exactly the real registry it names.
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EcrStandIn, startEcrStandIn } from '../support/ecr-stand-in.js';
-import { checkAuth, type Registry, requireTool, startRegistries } from '../support/registry.js';
+import { type EcrStandIn, startEcrStandIn } from '../../support/ecr-stand-in.js';
+import { checkAuth, type Registry, requireTool, startRegistries } from '../../support/registry.js';
 
 describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd')))('stand-in + registries', () => {
   let regs: Registry[] = [];

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { processAlive, waitFor } from '../support/daemon.js';
+import { processAlive, waitFor } from '../../support/daemon.js';
 import {
   type ActionRun,
   createWorkspace,
@@ -13,7 +13,7 @@ import {
   runAction,
   runStep,
   withInputs,
-} from '../support/runner.js';
+} from '../../support/runner.js';
 import { FAKE_SECRET, type FakeAction, printed, writeFakeAction } from './fake-action.js';
 
 let fake: FakeAction;

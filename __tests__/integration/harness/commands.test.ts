@@ -1,7 +1,7 @@
 // The runner's two text protocols, read back exactly: file commands and workflow commands with masking.
 import { describe, expect, it } from 'vitest';
-import { parseFileCommands, parsePathFile } from '../support/file-commands.js';
-import { applyMasks, parseCommandLine, processLog } from '../support/workflow-commands.js';
+import { parseFileCommands, parsePathFile } from '../../support/file-commands.js';
+import { applyMasks, parseCommandLine, processLog } from '../../support/workflow-commands.js';
 
 describe('parseFileCommands', () => {
   it('reads name=value lines and heredoc blocks, CRLF included', () => {

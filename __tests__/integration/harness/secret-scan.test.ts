@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanForSecrets } from '../support/secret-scan.js';
+import { scanForSecrets } from '../../support/secret-scan.js';
 
 const password = 'eyJwYXlsb2FkIjoi-pass%word';
 const token = Buffer.from(`AWS:${password}`).toString('base64');
