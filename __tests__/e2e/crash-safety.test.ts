@@ -28,6 +28,7 @@ const REGION = 'us-east-1';
 const ACCOUNTS = ['111111111111', '222222222222'];
 const HUNG = '555555555555';
 const FRONTED = '666666666666';
+const KILLED = '777777777777';
 const KEEP = { auth: b64('frank:keep') };
 
 const until = async (what: string, done: () => boolean | Promise<boolean>) => {
@@ -37,6 +38,12 @@ const until = async (what: string, done: () => boolean | Promise<boolean>) => {
   }
   throw new Error(`timed out waiting for ${what}`);
 };
+/** The processes whose DOCKER_CONFIG is `dir` (read from /proc: they are our own user's). */
+async function dockerRunsOn(dir: string): Promise<string[]> {
+  const pids = (await readdir('/proc')).filter((p) => /^\d+$/.test(p));
+  const env = await Promise.all(pids.map((p) => readFile(`/proc/${p}/environ`, 'utf8').catch(() => '')));
+  return pids.filter((_, i) => env[i]?.split('\0').includes(`DOCKER_CONFIG=${dir}`));
+}
 const warningsOf = (s: StepResult) => s.commands.filter((c) => c.name === 'warning').map((c) => c.message);
 
 describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && requireTool('docker')))(
@@ -158,6 +165,53 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
         release();
         await front.close();
         delete bench.ecr.config.accounts[`${FRONTED}/${REGION}`];
+      }
+    }, 120_000);
+
+    it("a main SIGKILLed while docker login runs leaves docker's private copy: post removes it once main is gone", async () => {
+      let held = 0;
+      let release = () => {};
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      const target = bench.world.registries[0]?.url ?? '';
+      const front = await startLoopbackServer(async (req, res) => {
+        held++;
+        await gate;
+        const headers: Record<string, string> = {};
+        if (req.headers.authorization) headers.authorization = req.headers.authorization;
+        const answer = await fetch(`${target}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers });
+        const out: Record<string, string> = { 'content-type': answer.headers.get('content-type') ?? '' };
+        const challenge = answer.headers.get('www-authenticate');
+        if (challenge) out['www-authenticate'] = challenge;
+        res.writeHead(answer.status, out).end(Buffer.from(await answer.arrayBuffer()));
+      });
+      bench.ecr.config.accounts[`${KILLED}/${REGION}`] = { proxyEndpoint: front.url, password: password(0) };
+      try {
+        const w = await bench.job();
+        const user = await writeUserConfig(w.home, { auths: { 'keep.example': KEEP } });
+        const main = step(w, 'main', { registries: KILLED, 'login-method': 'docker' });
+        await until('docker login to reach the registry', () => held > 0);
+        const copies = (await readdir(w.runnerTemp)).filter((f) => f.startsWith('ecr-login-copy-'));
+        expect(copies).toHaveLength(1);
+        const copy = join(w.runnerTemp, copies[0] ?? '');
+        const owner = Number(/^ecr-login-copy-(\d+)\./.exec(copies[0] ?? '')?.[1]);
+        expect((await dockerRunsOn(copy)).length).toBe(1);
+        process.kill(owner, 'SIGKILL');
+        expect((await main).signal).toBe('SIGKILL');
+        // docker runs in its own process group: it outlives main and finishes on the copy.
+        release();
+        await until('the orphaned docker login to end', async () => (await dockerRunsOn(copy)).length === 0);
+        expect((await readConfig(copy)).auths?.['keep.example']).toEqual(KEEP);
+        const post = await step(w, 'post');
+        expectOk(post);
+        expect(existsSync(copy)).toBe(false);
+        expect(post.stdout).toContain(`Removed ${copy}`);
+        expect(await readConfig(user.dir)).toEqual({ auths: { 'keep.example': KEEP } });
+      } finally {
+        release();
+        await front.close();
+        delete bench.ecr.config.accounts[`${KILLED}/${REGION}`];
       }
     }, 120_000);
 

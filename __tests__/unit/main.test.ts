@@ -612,9 +612,9 @@ describe('outputs, state and summary', () => {
     );
     expect(r.dockerLogins.map((d) => d.host)).toEqual(hosts);
     // Each docker login runs on a private copy of the config under RUNNER_TEMP, never on the user's file.
-    expect(
-      r.dockerLogins.every((d) => d.dockerConfig?.startsWith(join(runnerTemp, 'ecr-login-copy-'))),
-    ).toBe(true);
+    expect(r.dockerLogins.every((d) => d.dockerConfig?.startsWith(join(runnerTemp, 'ecr-login-copy-')))).toBe(
+      true,
+    );
     expect(r.states.map((s) => s.logins.map((l) => l.host))).toEqual([hosts, hosts.slice(0, 3)]);
     expect(r.states.at(-1)).toEqual({
       logins: hosts.slice(0, 3).map((h) => ({ host: h, store: 'docker-cli' })),
