@@ -14,6 +14,7 @@ export type FailureKind =
   | 'bad-keys'
   | 'network'
   | 'server'
+  | 'proxy-auth'
   | 'other';
 
 export type NetworkKind = 'timeout' | 'dns' | 'refused' | 'tls' | 'unreachable' | 'reset';
@@ -152,6 +153,8 @@ function networkDetail(e: AwsErrorShape, message: string): NetworkDetail {
 }
 
 function kindOf(e: AwsErrorShape, code: string, message: string): FailureKind {
+  // A proxy's own answer (the SDK cannot parse it: $response keeps the status).
+  if ((e?.$metadata?.httpStatusCode ?? e?.$response?.statusCode) === 407) return 'proxy-auth';
   if (code === 'CredentialsProviderError' || /Could not load credentials from any providers/i.test(message))
     return 'no-credentials';
   if (/Region is missing/i.test(message)) return 'no-region';

@@ -80,7 +80,7 @@ function route(failure: Failure, endpoint: string, settings: ApiSettings): Route
     proxy = undefined;
   }
   const net = failure.network;
-  if (!proxy || !net) return { note, atProxy: false };
+  if (!proxy || !net) return { note, ...(proxy ? { proxy } : {}), atProxy: false };
   const proxyPort = proxy.port || (proxy.protocol === 'https:' ? '443' : '80');
   const atProxy =
     (net.kind === 'refused' && net.address === proxy.hostname && String(net.port ?? '') === proxyPort) ||
@@ -99,7 +99,8 @@ export async function gatherFacts(failure: Failure, call: ApiCall, now = Date.no
     if (who?.arn) facts.principal = who.arn;
   }
   if (failure.kind === 'no-credentials') facts.credentialFiles = credentialFiles(env);
-  if (failure.kind === 'network') facts.route = route(failure, endpoint, call.settings);
+  if (failure.kind === 'network' || failure.kind === 'proxy-auth')
+    facts.route = route(failure, endpoint, call.settings);
   if (failure.kind === 'clock-skew') {
     const skew = clockSkewSeconds(failure.serverDate, now);
     if (skew !== undefined) facts.skewSeconds = skew;

@@ -1,6 +1,6 @@
 // Turns a refused login into one paragraph: the registry's answer to our /v2/ check, or `docker login`'s,
 // set against what the token was for (account, region, expiry), with the likely cause and the fix.
-import { finish, hostPort, oneLine, proxyNote, sentence } from './message.js';
+import { finish, hostPort, oneLine, proxyNote, secretForms, sentence } from './message.js';
 import { proxyFor } from './proxy.js';
 import { parseRegistryItem } from './registry.js';
 import { REFUSED } from './retry.js';
@@ -128,5 +128,5 @@ export function describeLoginFailure(
         ? `, or use a VPC interface endpoint (com.amazonaws.${cred.region}.ecr.dkr) with private DNS enabled.`
         : '.');
   }
-  return finish(text, route.env, route.httpProxy, [cred.password]);
+  return finish(text, route.env, route.httpProxy, secretForms(cred));
 }

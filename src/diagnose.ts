@@ -9,6 +9,7 @@ import { redactUserinfo } from './display.js';
 import { principalName, roleArnOfSession } from './identity.js';
 import { finish, hostPort, scrub, sentence } from './message.js';
 import { profileFiles } from './profiles.js';
+import { proxyRefusal } from './proxy.js';
 import * as runner from './runner.js';
 
 type Env = NodeJS.ProcessEnv;
@@ -64,6 +65,8 @@ export function render(failure: Failure, facts: Facts, call: ApiCall): string {
       return network(failure, facts, call);
     case 'server':
       return serverError(failure, facts, call);
+    case 'proxy-auth':
+      return `${head(call, facts)}: ${facts.route?.proxy ? proxyRefusal(facts.route.proxy.href) : 'a proxy on the way answered 407 Proxy Authentication Required'}.`;
     case 'profile':
       return profileFailure(failure, facts, call);
     default:

@@ -3,7 +3,7 @@
 // only the length of the password, and a helper's own words only when the call carried no secret back.
 import type { LoginOutcome } from './diagnose-login.js';
 import type { DockerConfig } from './docker-config.js';
-import { finish, sentence } from './message.js';
+import { finish, secretForms, sentence } from './message.js';
 import { findOnPath } from './path-lookup.js';
 import { storeHelperFor } from './store-helper.js';
 import { ECR_HELPER, ECR_HELPER_BINARY } from './stores/ecr-helper.js';
@@ -194,6 +194,6 @@ export function helperFailureOf(
       methodDocker: method === 'docker',
     },
     env,
-    [credential.password],
+    secretForms(credential),
   );
 }

@@ -26,9 +26,8 @@ export async function callerIdentity(
   let timer: NodeJS.Timeout | undefined;
   const ask = async (): Promise<CallerIdentity | undefined> => {
     const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-    const config = await clientConfig(STS, region, false, { ...settings, maxAttempts: 1 }, role, profile);
-    config.requestHandler.connectionTimeout = limit;
-    config.requestHandler.requestTimeout = limit;
+    const once = { ...settings, maxAttempts: 1, timeoutSeconds: limit / 1000 };
+    const config = await clientConfig(STS, region, false, once, role, profile);
     const sts = new STSClient(config);
     client = sts;
     const out = await sts.send(new GetCallerIdentityCommand({}));

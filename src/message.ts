@@ -2,7 +2,8 @@
 // request travelled (through which proxy, or direct).
 import { SECRET_VARIABLES } from './aws-env.js';
 import { redactUrls } from './display.js';
-import { bypassesProxy, PROXY_VARIABLES, proxyFor, proxyRoleFor, proxySetting } from './proxy.js';
+import { bypassesProxy, PROXY_VARIABLES, proxyFor, proxyRoleFor, proxySetting, withScheme } from './proxy.js';
+import type { DockerCredential } from './types.js';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -14,10 +15,21 @@ export function finish(text: string, env: Env, httpProxy: string | undefined, ex
 export function proxyUrl(value: string | undefined): URL | undefined {
   if (!value) return undefined;
   try {
-    return new URL(value.includes('://') ? value : `http://${value}`);
+    return new URL(withScheme(value));
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Every form a registry credential takes in text: the password, the token docker stores (`auth`, and
+ * base64("user:password") in case the API's token is not its canonical encoding) and base64("AWS:" +
+ * password). `scrub` removes them given as `extra`.
+ */
+export function secretForms(cred: Pick<DockerCredential, 'username' | 'password' | 'auth'>): string[] {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const { username, password, auth } = cred;
+  return [...new Set([password, auth, b64(`${username}:${password}`), b64(`AWS:${password}`)])];
 }
 
 /** Removes the values of the AWS secret variables, proxy credentials and any `user:pass@` in a URL. */

@@ -52,12 +52,26 @@ export function bypassesProxy(target: URL, noProxy: string | undefined): boolean
     });
 }
 
+/** A proxy value as a URL: one without a scheme (`proxy:3128`) is `http://`, as curl, docker and the AWS CLI read it. */
+export function withScheme(value: string): string {
+  return value.includes('://') ? value : `http://${value}`;
+}
+
 /** The proxy URL for a target URL, or undefined for a direct connection. */
 export function proxyFor(target: string, httpProxyInput: string | undefined, env: Env): string | undefined {
   const url = new URL(target);
   if (bypassesProxy(url, proxySetting(env, 'bypass')?.value)) return undefined;
-  if (httpProxyInput) return httpProxyInput;
-  return proxySetting(env, proxyRoleFor(url))?.value;
+  const proxy = httpProxyInput || proxySetting(env, proxyRoleFor(url))?.value;
+  return proxy ? withScheme(proxy) : undefined;
+}
+
+/** What a proxy's 407 means, naming the proxy by host:port (its URL may hold a password). */
+export function proxyRefusal(proxy: string): string {
+  const { host } = new URL(withScheme(proxy));
+  return (
+    `the proxy ${host} refused authentication (407 Proxy Authentication Required); ` +
+    'check the user and password in the proxy URL (user:password@host:port, percent-encoded)'
+  );
 }
 
 /** An agent that tunnels (https) or forwards (http) through the proxy, or undefined for direct. */

@@ -58,8 +58,17 @@ export function debug(message: string): void {
   command('debug', message);
 }
 
+/**
+ * A plain log line. The runner reads any line whose trimmed text starts with `::` (or the legacy `##[`) as a
+ * command, so the text is kept to one line (`%`, CR and LF escaped as in command data) and such a start is
+ * escaped too: outside text (a host, docker's words) can never forge a command.
+ */
 export function info(message: string): void {
-  process.stdout.write(message + EOL);
+  const line = escapeData(message).replace(
+    /^(\s*)(::|##\[)/,
+    (_, space: string, start: string) => space + encodeURIComponent(start),
+  );
+  process.stdout.write(line + EOL);
 }
 
 export function warning(message: string): void {

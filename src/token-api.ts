@@ -1,7 +1,8 @@
 // Amazon ECR token calls: one GetAuthorizationToken per planned request, all at once. Retries,
 // backoff and jitter are the SDK's standard strategy; we set the attempt count, a per-attempt
-// timeout (connect + response) and the proxy agent.
+// timeout (connect, headers and body: src/attempt-deadline.ts) and the proxy agent.
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { AttemptDeadlineHandler } from './attempt-deadline.js';
 import { ECR, ECR_PUBLIC, endpointOverride, type Service } from './aws-env.js';
 import type { AuthorizationData } from './credentials.js';
 import { agentFor } from './proxy.js';
@@ -92,19 +93,17 @@ export async function clientConfig(
 ) {
   const endpoint = await endpointFor(service, region, fips, settings.env);
   const agent = agentFor(endpoint, settings.httpProxy, settings.env);
-  const timeout = settings.timeoutSeconds * 1000;
   return {
     region,
     maxAttempts: settings.maxAttempts,
     customUserAgent: 'ecr-login',
     ...(fips ? { useFipsEndpoint: true } : {}),
     ...credentialsOf(settings, region, role, profile),
-    requestHandler: {
-      connectionTimeout: timeout,
-      requestTimeout: timeout,
-      throwOnRequestTimeout: true,
-      ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
-    },
+    requestHandler: new AttemptDeadlineHandler(
+      agent ? { httpAgent: agent, httpsAgent: agent } : {},
+      endpoint,
+      settings.timeoutSeconds,
+    ),
   };
 }
 

@@ -2,12 +2,14 @@
 // alias. A failed request becomes one diagnosed failure per registry it was for; the others go on.
 import { aliasCredentials } from './aliases.js';
 import { ECR, ECR_PUBLIC } from './aws-env.js';
-import { credentialsFor, orderCredentials } from './credentials.js';
+import { type AuthorizationData, credentialsFor, orderCredentials } from './credentials.js';
 import { describeApiFailure } from './diagnose.js';
+import { callerIdentity } from './identity.js';
 import { InputError } from './inputs.js';
 import { checkProfiles, profileResolver } from './profiles.js';
 import { roleAssumer } from './roles.js';
 import * as runner from './runner.js';
+import { validateAuthorizationData } from './token-answer.js';
 import type { ApiSettings, getAuthorizationToken } from './token-api.js';
 import { signedWith, type TokenRequest } from './token-plan.js';
 import type { DockerCredential, RegistryFailure, Settings } from './types.js';
@@ -60,6 +62,11 @@ async function failuresOf(
     ...(request.role ? { role: request.role } : {}),
     ...(request.profile ? { profile: request.profile } : {}),
   });
+  return failureRows(request, message);
+}
+
+/** One failure per registry of a request (the default registry is named by its region). */
+function failureRows(request: TokenRequest, message: string): RegistryFailure[] {
   if (request.registries.length === 0) {
     return [{ host: `default registry in ${request.region}`, region: request.region, message }];
   }
@@ -69,6 +76,18 @@ async function failuresOf(
     region: request.region,
     message,
   }));
+}
+
+/** An empty answer says who asked (only STS knows): the principal has no registry in that region. */
+async function answerProblem(
+  problem: string,
+  data: readonly AuthorizationData[],
+  request: TokenRequest,
+  api: ApiSettings,
+): Promise<string> {
+  if (data.length > 0) return problem;
+  const principal = await callerIdentity(api, request.region, request.role, request.profile);
+  return principal ? `${problem} (called as ${principal.arn})` : problem;
 }
 
 /**
@@ -91,7 +110,15 @@ export async function fetchTokens(
       runner.debug(describeRequest(request));
       try {
         const answer = await getToken(request, api);
-        return credentialsFor(request, answer.data, order, settings.maskPassword, runner.setSecret);
+        // Checked before anything (a mask, a log line) reads it.
+        const checked = validateAuthorizationData(answer.data, request);
+        if ('problem' in checked) {
+          failures.push(
+            ...failureRows(request, await answerProblem(checked.problem, answer.data, request, api)),
+          );
+          return [];
+        }
+        return credentialsFor(request, checked.ok, order, settings.maskPassword, runner.setSecret);
       } catch (error) {
         failures.push(...(await failuresOf(request, error, api)));
         return [];

@@ -3,7 +3,7 @@
 // writes a credential the registry would refuse.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { agentFor } from './proxy.js';
+import { agentFor, proxyFor, proxyRefusal } from './proxy.js';
 import { backoff, retry } from './retry.js';
 import type { DockerCredential } from './types.js';
 
@@ -23,28 +23,39 @@ export interface VerifyResult {
 function once(url: string, authorization: string, settings: VerifySettings): Promise<VerifyResult> {
   const agent = agentFor(url, settings.httpProxy, settings.env);
   const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+  const seconds = settings.timeoutMs / 1000;
   return new Promise((resolve) => {
+    // One deadline for the whole attempt: a socket-idle timeout is reset by every byte of a trickled answer.
+    const deadline = setTimeout(
+      () => req.destroy(new Error(`no complete answer from ${new URL(url).host} within ${seconds} s`)),
+      settings.timeoutMs,
+    );
+    const settle = (result: VerifyResult) => {
+      clearTimeout(deadline);
+      resolve(result);
+    };
     const req = send(
       url,
       {
         method: 'GET',
         headers: { authorization, 'user-agent': 'ecr-login' },
-        timeout: settings.timeoutMs,
         agent,
       },
       (res) => {
         res.resume();
         const status = res.statusCode ?? 0;
-        resolve({
+        const proxy = status === 407 ? proxyFor(url, settings.httpProxy, settings.env) : undefined;
+        settle({
           ok: status === 200,
           status,
-          message: `GET ${url} answered ${status} ${res.statusMessage ?? ''}`,
+          message: proxy
+            ? `GET ${url} failed: ${proxyRefusal(proxy)}`
+            : `GET ${url} answered ${status} ${res.statusMessage ?? ''}`,
         });
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${settings.timeoutMs / 1000}s`)));
     req.on('error', (e: NodeJS.ErrnoException) =>
-      resolve({ ok: false, message: `GET ${url} failed: ${e.code ? `${e.code} ` : ''}${e.message}` }),
+      settle({ ok: false, message: `GET ${url} failed: ${e.code ? `${e.code} ` : ''}${e.message}` }),
     );
     req.end();
   });

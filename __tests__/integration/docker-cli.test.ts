@@ -36,7 +36,7 @@ describe.skipIf(!hasTools)('dockerLogin / dockerLogout with the real docker CLI 
     expect(JSON.parse(await readFile(configPath, 'utf8')).auths[registry.host]).toBeUndefined();
 
     const right = await dockerLogin(registry.host, 'AWS', password, env);
-    expect(right).toEqual({ ok: true, message: '' });
+    expect(right).toEqual({ ok: true, exitCode: 0, message: '' });
     const config = JSON.parse(await readFile(configPath, 'utf8'));
     expect(config.auths[registry.host]).toEqual({ auth: Buffer.from(`AWS:${password}`).toString('base64') });
     expect(config.auths['other.example']).toEqual({ auth: 'dTpw' });

@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 import { afterAll, describe, it } from 'vitest';
 import { type VerifySettings, verifyCredential } from '../../src/verify.js';
 
@@ -150,8 +150,45 @@ describe.concurrent('verifyCredential', () => {
       settings({ attempts: 1, timeoutMs: 50 }),
     );
     expect(result.ok).toBe(false);
-    expect(result.message).toBe(`GET http://127.0.0.1:${port}/v2/ failed: no answer within 0.05s`);
+    expect(result.message).toBe(
+      `GET http://127.0.0.1:${port}/v2/ failed: no complete answer from 127.0.0.1:${port} within 0.05 s`,
+    );
   });
+
+  it('bounds the whole attempt against a registry that trickles its headers byte by byte', async ({
+    expect,
+  }) => {
+    // Each byte resets a socket-idle timer; only a deadline for the whole attempt ends this.
+    const timers: NodeJS.Timeout[] = [];
+    const sockets: Socket[] = [];
+    const server = createNetServer((socket) => {
+      sockets.push(socket);
+      const head = `HTTP/1.1 200 OK\r\nX-Slow: ${'a'.repeat(10_000)}`;
+      let i = 0;
+      const timer = setInterval(() => {
+        if (!socket.destroyed) socket.write(head[i++ % head.length] ?? 'a');
+      }, 20);
+      timers.push(timer);
+      socket.on('close', () => clearInterval(timer));
+      socket.on('error', () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const result = await verifyCredential(
+        { scheme: 'http', host: `127.0.0.1:${port}`, auth: TOKEN },
+        settings({ attempts: 1, timeoutMs: 1000 }),
+      );
+      expect(result.ok).toBe(false);
+      expect(result.message).toBe(
+        `GET http://127.0.0.1:${port}/v2/ failed: no complete answer from 127.0.0.1:${port} within 1 s`,
+      );
+    } finally {
+      for (const t of timers) clearInterval(t);
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }, 15_000);
 
   it('goes through the http-proxy setting (absolute URL to the proxy)', async ({ expect }) => {
     const proxy = await serve([200]);

@@ -27,6 +27,9 @@ export interface EcrFaults {
   fail500First?: number;
   /** Accept and never answer (close() still ends these connections). */
   hang?: boolean;
+  /** Send the headers and the start of a 200 body, then stall (no trickleMs) or send one byte of JSON
+   *  whitespace every trickleMs, which resets any socket-idle timer, until close(). */
+  stallBody?: { trickleMs?: number };
   /** Calls signed for these regions answer 400 AccessDeniedException. */
   accessDeniedRegions?: string[];
   expiredToken?: boolean;
@@ -131,6 +134,17 @@ export async function startEcrStandIn(config: EcrStandInConfig): Promise<EcrStan
       if (errorCode) headers['x-amzn-errortype'] = errorCode;
       res.writeHead(status, headers).end(JSON.stringify(payload));
     };
+    if (config.stallBody) {
+      record.status = 200;
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', date: serverNow().toUTCString() });
+      res.write('{"authorizationData": [');
+      const { trickleMs } = config.stallBody;
+      while (trickleMs && !signal.aborted && !res.destroyed) {
+        await sleep(trickleMs, signal);
+        res.write(' ');
+      }
+      return; // close() ends the connection
+    }
     try {
       record.body = parseJson(raw);
       send(200, answer(record, scope, req.headers['x-amz-date']));

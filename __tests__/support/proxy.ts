@@ -19,14 +19,23 @@ export interface ProxyServer {
 
 const ATTEMPTS = 5;
 
-export async function startProxy({ startTimeoutMs = 10_000 } = {}): Promise<ProxyServer> {
+export interface ProxyOptions {
+  startTimeoutMs?: number;
+  /** tinyproxy's BasicAuth: every request without these credentials is answered 407. */
+  basicAuth?: { user: string; password: string };
+}
+
+export async function startProxy({
+  startTimeoutMs = 10_000,
+  basicAuth,
+}: ProxyOptions = {}): Promise<ProxyServer> {
   const dir = await makeTempDir('proxy');
   const logFile = join(dir, 'tinyproxy.log');
   const log = () => readFile(logFile, 'utf8').catch(() => '');
   try {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const port = await freePort();
-      const daemon = await launch(dir, port, logFile, log, startTimeoutMs);
+      const daemon = await launch(dir, port, logFile, log, startTimeoutMs, basicAuth);
       if (!daemon) continue;
       return {
         url: `http://127.0.0.1:${port}`,
@@ -57,6 +66,7 @@ async function launch(
   logFile: string,
   log: () => Promise<string>,
   timeoutMs: number,
+  basicAuth?: ProxyOptions['basicAuth'],
 ): Promise<Daemon | undefined> {
   // No ConnectPort line at all = CONNECT allowed to every port (tinyproxy's rule), which loopback
   // registries on random ports need. Via header off so the upstream sees the request unchanged.
@@ -70,6 +80,7 @@ async function launch(
     `PidFile "${join(dir, 'tinyproxy.pid')}"`,
     'MaxClients 50',
     'DisableViaHeader Yes',
+    ...(basicAuth ? [`BasicAuth ${basicAuth.user} ${basicAuth.password}`] : []),
     '',
   ].join('\n');
   const confFile = join(dir, 'tinyproxy.conf');

@@ -5,7 +5,9 @@ import {
   describeHelperFailure,
   type HelperCause,
   type HelperFailure,
+  helperFailureOf,
 } from '../../src/helper-failure.js';
+import { secretForms } from '../../src/message.js';
 import { storeHelperFor } from '../../src/store-helper.js';
 
 const HOST = '111111111111.dkr.ecr.us-east-1.amazonaws.com';
@@ -162,6 +164,35 @@ describe('describeHelperFailure', () => {
     expect(message).toContain('***');
     expect(message).not.toContain('wJalrXUtnFEMI/K7MDENG');
     expect(message).not.toContain(SECRET);
+  });
+});
+
+describe('helperFailureOf', () => {
+  it("scrubs every form of the login's credential from the helper's words", () => {
+    const auth = Buffer.from(`AWS:${SECRET}`).toString('base64');
+    const credential = {
+      host: HOST,
+      scheme: 'https' as const,
+      username: 'AWS',
+      password: SECRET,
+      auth,
+      expiresAt: new Date(Date.now() + 12 * 3600_000),
+      kind: 'private' as const,
+      region: 'us-east-1',
+      order: 0,
+    };
+    const detail = `Error saving credentials: error storing credentials - err: exit status 1, out: \`bad data ${auth}\``;
+    const message =
+      helperFailureOf(
+        credential,
+        { store: 'docker-cli', detail, exitCode: 1 },
+        { credHelpers: { [HOST]: 'vault' } },
+        {},
+        'docker',
+      ) ?? '';
+    expect(message).toMatch(/vault/);
+    expect(message).toContain('***');
+    for (const form of secretForms(credential)) expect(message).not.toContain(form);
   });
 });
 

@@ -36,14 +36,18 @@ const passwordOf = (account: string, region: string) => `pw-${account}-${region}
 const tokenOf = (account: string, region: string) => b64(`AWS:${passwordOf(account, region)}`);
 const PUBLIC_PASSWORD = 'pw-public-Xk2';
 const PUBLIC_TOKEN = b64(`AWS:${PUBLIC_PASSWORD}`);
+// Token expiries must lie within the next day (token-answer.ts): hours from the start of this file.
+const START = Math.floor(Date.now() / 1000) * 1000;
+const inHours = (h: number) => new Date(START + h * 3600_000).toISOString();
+const shown = (iso: string | undefined) => (iso ?? '').replace(/\.000Z$/, 'Z');
 const EXPIRY: Record<string, string> = {
-  'us-east-1': '2030-01-01T12:00:00.000Z',
-  'eu-west-1': '2030-01-01T11:30:00.000Z',
-  'ap-southeast-2': '2030-01-01T13:00:00.000Z',
-  'eu-central-1': '2030-01-01T12:15:00.000Z',
+  'us-east-1': inHours(12),
+  'eu-west-1': inHours(11.5),
+  'ap-southeast-2': inHours(13),
+  'eu-central-1': inHours(12.25),
 };
-const expiryOf = (region: string) => new Date(EXPIRY[region] ?? '2030-01-01T12:00:00.000Z');
-const PUBLIC_EXPIRY = '2030-01-01T10:45:00.000Z';
+const expiryOf = (region: string) => new Date(EXPIRY[region] ?? inHours(12));
+const PUBLIC_EXPIRY = inHours(10.75);
 
 const WATCHED = [
   'GITHUB_OUTPUT',
@@ -594,8 +598,8 @@ describe('outputs, state and summary', () => {
     const rows = r.summary.split('\n').filter((l) => l.startsWith('| `'));
     expect(r.summary.split('\n')[0]).toBe('### ECR login: 2 registries');
     expect(rows).toEqual([
-      `| \`${host(A, 'us-east-1')}\` | ${A} | us-east-1 | config file | 2030-01-01T12:00:00Z |`,
-      `| \`${host(B, 'eu-west-1')}\` | ${B} | eu-west-1 | config file | 2030-01-01T11:30:00Z |`,
+      `| \`${host(A, 'us-east-1')}\` | ${A} | us-east-1 | config file | ${shown(EXPIRY['us-east-1'])} |`,
+      `| \`${host(B, 'eu-west-1')}\` | ${B} | eu-west-1 | config file | ${shown(EXPIRY['eu-west-1'])} |`,
     ]);
   });
 
@@ -690,6 +694,41 @@ describe('outputs, state and summary', () => {
     expect(lines[1]?.startsWith('default registry in us-east-1 (us-east-1): ')).toBe(true);
     expect(r.outputs).toEqual({ 'docker-config': configDir });
     expect(existsSync(join(configDir, 'config.json'))).toBe(false);
+  });
+
+  it('a hostile 8 MB token fails its registry by name; no mask line, output or config entry carries it', async () => {
+    const huge = 'A'.repeat(8 << 20);
+    ecr.on(GetAuthorizationTokenCommand).resolves({
+      authorizationData: [
+        {
+          authorizationToken: huge,
+          expiresAt: expiryOf('us-east-1'),
+          proxyEndpoint: `https://${host(A, 'us-east-1')}`,
+        },
+      ],
+    });
+    const r = await run({});
+    expect(r.exitCode).toBe(1);
+    const lines = r.errors[0]?.split('\n') ?? [];
+    expect(lines[1]).toBe(
+      'default registry in us-east-1 (us-east-1): GetAuthorizationToken for the default registry in us-east-1 ' +
+        'answered an unusable authorizationToken: it is longer than 16384 characters',
+    );
+    expect(stdout.join('').length).toBeLessThan(64 * 1024);
+    expect(masks()).toEqual([]);
+    expect(existsSync(join(configDir, 'config.json'))).toBe(false);
+  });
+
+  it('an empty answer for the default registry fails, naming the region and the principal', async () => {
+    ecr.on(GetAuthorizationTokenCommand).resolves({ authorizationData: [] });
+    const r = await run({});
+    expect(r.exitCode).toBe(1);
+    const lines = r.errors[0]?.split('\n') ?? [];
+    expect(lines[1]).toBe(
+      'default registry in us-east-1 (us-east-1): GetAuthorizationToken for the default registry in us-east-1 ' +
+        'answered no authorization data (called as arn:aws:iam::000000000000:user/ci)',
+    );
+    expect(r.summary).toContain('default registry in us-east-1');
   });
 
   it('isolate-config: logs in to a private config under RUNNER_TEMP, exported as DOCKER_CONFIG', async () => {

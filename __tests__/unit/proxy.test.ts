@@ -1,7 +1,7 @@
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { describe, expect, it } from 'vitest';
-import { agentFor, bypassesProxy, proxyFor, proxySetting } from '../../src/proxy.js';
+import { agentFor, bypassesProxy, proxyFor, proxyRefusal, proxySetting } from '../../src/proxy.js';
 
 const API = 'https://api.ecr.us-east-1.amazonaws.com';
 
@@ -89,6 +89,14 @@ describe('proxyFor', () => {
     ['NO_PROXY applies to the input', API, P_IN, { NO_PROXY: '.amazonaws.com' }, undefined],
     ['lower-case no_proxy', API, undefined, { HTTPS_PROXY: P_HTTPS, no_proxy: 'amazonaws.com' }, undefined],
     ['NO_PROXY for another host', API, undefined, { HTTPS_PROXY: P_HTTPS, NO_PROXY: 'example.com' }, P_HTTPS],
+    [
+      'a variable without a scheme is http://',
+      API,
+      undefined,
+      { HTTPS_PROXY: 'proxy:3128' },
+      'http://proxy:3128',
+    ],
+    ['an input without a scheme is http://', API, 'proxy.corp:8080', {}, 'http://proxy.corp:8080'],
   ])('%s', (_, target, input, env, expected) => {
     expect(proxyFor(target, input, env)).toBe(expected);
   });
@@ -133,5 +141,15 @@ describe('proxySetting: the one lookup of the proxy variables', () => {
 
   it('proxyFor takes the lower-case variable when the upper-case one is blank', () => {
     expect(proxyFor(API, undefined, { HTTPS_PROXY: ' ', https_proxy: 'http://b:1' })).toBe('http://b:1');
+  });
+});
+
+describe('proxyRefusal', () => {
+  it('names the proxy by host:port, never its user or password', () => {
+    const text = proxyRefusal('http://ci:s3cret-pass@proxy.corp:3128');
+    expect(text).toMatch(/^the proxy proxy\.corp:3128 refused authentication \(407/);
+    expect(text).not.toContain('s3cret-pass');
+    expect(text).not.toContain('ci:');
+    expect(proxyRefusal('proxy.corp:8080')).toContain('proxy.corp:8080');
   });
 });

@@ -3,6 +3,8 @@
 // exit code), heredoc delimiters aside (random in both). @actions/core is a devDependency for this test
 // only: the runner emulator and runner.ts share one reading of the protocol, so this is the independent
 // check. runner.ts has no addPath (the action never adds to PATH), so GITHUB_PATH is not compared.
+// One deliberate difference: runner.ts's info keeps outside text to one line that cannot start a command,
+// where core.info writes it raw; for one plain line the two agree.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,16 +147,24 @@ describe('runner.ts writes what @actions/core writes', () => {
       expect(w.variable).toBe(value);
     });
 
-    it('masks, debug, info, warning and error lines', async () => {
+    it('masks, debug, warning and error lines', async () => {
       const w = await expectSame((api) => {
         api.setSecret(value);
         api.debug(value);
-        api.info(value);
         api.warning(value);
         api.error(value);
       });
       expect(w.stdout.split('\n')[0]).toMatch(/^::add-mask::/);
       expect(w.exitCode).toBeUndefined();
+    });
+
+    it('info: one line that is no command; for one plain line, exactly what core writes', async () => {
+      const theirs = await record(CORE, (api) => api.info(value));
+      const mine = await record(OURS, (api) => api.info(value));
+      expect(mine.stdout.indexOf('\n')).toBe(mine.stdout.length - 1);
+      expect(mine.stdout.trimStart()).not.toMatch(/^(::|##\[)/);
+      expect({ ...mine, stdout: '' }).toEqual({ ...theirs, stdout: '' });
+      if (!/[\r\n%]/.test(value)) expect(mine.stdout).toBe(theirs.stdout);
     });
 
     it('setFailed: the error line and exit code 1', async () => {

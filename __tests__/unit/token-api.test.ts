@@ -6,6 +6,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AttemptDeadlineHandler } from '../../src/attempt-deadline.js';
 import { ECR, ECR_PUBLIC, type Service, STS } from '../../src/aws-env.js';
 import { type ApiSettings, clientConfig, endpointFor, getAuthorizationToken } from '../../src/token-api.js';
 import type { TokenRequest } from '../../src/token-plan.js';
@@ -77,12 +78,12 @@ describe('endpointFor', () => {
 
 describe('clientConfig', () => {
   it('sets region, attempts, user agent and the per-attempt timeouts', async () => {
-    expect(await clientConfig(ECR, 'eu-west-1', false, settings)).toEqual({
-      region: 'eu-west-1',
-      maxAttempts: 3,
-      customUserAgent: 'ecr-login',
-      requestHandler: { connectionTimeout: 12_000, requestTimeout: 12_000, throwOnRequestTimeout: true },
-    });
+    const { requestHandler, ...rest } = await clientConfig(ECR, 'eu-west-1', false, settings);
+    expect(rest).toEqual({ region: 'eu-west-1', maxAttempts: 3, customUserAgent: 'ecr-login' });
+    expect(requestHandler).toBeInstanceOf(AttemptDeadlineHandler);
+    expect(requestHandler.seconds).toBe(12);
+    expect(requestHandler.endpoint).toBe('https://api.ecr.eu-west-1.amazonaws.com');
+    expect(requestHandler.options).toEqual({});
   });
 
   it('asks for FIPS only when the request is FIPS', async () => {
@@ -126,8 +127,8 @@ describe('clientConfig', () => {
       ...settings,
       httpProxy: 'http://proxy.example:3128',
     });
-    expect(proxied.requestHandler.httpsAgent).toBeInstanceOf(HttpsProxyAgent);
-    expect(proxied.requestHandler.httpAgent).toBe(proxied.requestHandler.httpsAgent);
+    expect(proxied.requestHandler.options.httpsAgent).toBeInstanceOf(HttpsProxyAgent);
+    expect(proxied.requestHandler.options.httpAgent).toBe(proxied.requestHandler.options.httpsAgent);
     const bypassed = await clientConfig(ECR, 'us-east-1', false, {
       ...settings,
       httpProxy: 'http://proxy.example:3128',
