@@ -141,7 +141,7 @@ export class LoginRecord implements LoginLog {
   private write(): void {
     const times = [...this.expiries.values()].filter(Number.isFinite);
     const earliest = times.length > 0 ? new Date(Math.min(...times)) : undefined;
-    // An unrepresentable time (credentials.ts refuses those) is left out rather than thrown here.
+    // An unrepresentable time (token-answer.ts refuses those first) is left out rather than thrown here.
     if (earliest && !Number.isNaN(earliest.getTime())) this.state.expiresAt = earliest.toISOString();
     else delete this.state.expiresAt;
     this.save(encodeState(this.state));
