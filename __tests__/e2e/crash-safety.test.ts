@@ -75,6 +75,38 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
       await bench?.close();
     });
 
+    /** A front for registry 0, ECR's endpoint for `account`, that holds every request until released. */
+    async function gatedFront(account: string) {
+      let held = 0;
+      let release = () => {};
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      const target = bench.world.registries[0]?.url ?? '';
+      const front = await startLoopbackServer(async (req, res) => {
+        held++;
+        await gate;
+        const headers: Record<string, string> = {};
+        if (req.headers.authorization) headers.authorization = req.headers.authorization;
+        const answer = await fetch(`${target}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers });
+        const out: Record<string, string> = { 'content-type': answer.headers.get('content-type') ?? '' };
+        const challenge = answer.headers.get('www-authenticate');
+        if (challenge) out['www-authenticate'] = challenge;
+        res.writeHead(answer.status, out).end(Buffer.from(await answer.arrayBuffer()));
+      });
+      bench.ecr.config.accounts[`${account}/${REGION}`] = { proxyEndpoint: front.url, password: password(0) };
+      return {
+        host: front.url.replace('http://', ''),
+        held: () => held,
+        release: () => release(),
+        close: async () => {
+          release();
+          await front.close();
+          delete bench.ecr.config.accounts[`${account}/${REGION}`];
+        },
+      };
+    }
+
     it('no lock is held while docker login hangs on a registry: another job on the same HOME writes meanwhile', async () => {
       const sockets = new Set<Socket>();
       const hung = createServer((s) => {
@@ -116,45 +148,26 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
     }, 120_000);
 
     it('a foreign docker login that lands while our docker login waits on its registry is kept', async () => {
-      // A front for registry 0 that holds every request until released.
-      let held = 0;
-      let release = () => {};
-      const gate = new Promise<void>((r) => {
-        release = r;
-      });
-      const target = bench.world.registries[0]?.url ?? '';
-      const front = await startLoopbackServer(async (req, res) => {
-        held++;
-        await gate;
-        const headers: Record<string, string> = {};
-        if (req.headers.authorization) headers.authorization = req.headers.authorization;
-        const answer = await fetch(`${target}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers });
-        const out: Record<string, string> = { 'content-type': answer.headers.get('content-type') ?? '' };
-        const challenge = answer.headers.get('www-authenticate');
-        if (challenge) out['www-authenticate'] = challenge;
-        res.writeHead(answer.status, out).end(Buffer.from(await answer.arrayBuffer()));
-      });
-      bench.ecr.config.accounts[`${FRONTED}/${REGION}`] = { proxyEndpoint: front.url, password: password(0) };
-      const frontHost = front.url.replace('http://', '');
+      const front = await gatedFront(FRONTED);
       try {
         const w = await bench.job();
         const user = await writeUserConfig(w.home, { auths: { 'keep.example': KEEP } });
         const main = step(w, 'main', { registries: FRONTED, 'login-method': 'docker' });
-        await until('our docker login to reach the registry', () => held > 0);
+        await until('our docker login to reach the registry', () => front.held() > 0);
         const real = findTool('docker') ?? 'docker';
         const foreign = await runTool(real, ['login', '-u', 'AWS', '-p', password(1), host(1)], {
           PATH: systemPath,
           HOME: w.home,
         });
         expect(foreign.code, foreign.out).toBe(0);
-        release();
+        front.release();
         expectOk(await main);
         // docker's private copy of the config (other credentials in it) is gone as soon as docker returned.
         expect((await readdir(w.runnerTemp)).filter((f) => f.startsWith('ecr-login-copy-'))).toEqual([]);
         expect((await readConfig(user.dir)).auths).toEqual({
           'keep.example': KEEP,
           [host(1)]: { auth: b64(`AWS:${password(1)}`) },
-          [frontHost]: { auth: b64(`AWS:${password(0)}`) },
+          [front.host]: { auth: b64(`AWS:${password(0)}`) },
         });
         expectOk(await step(w, 'post'));
         expect((await readConfig(user.dir)).auths).toEqual({
@@ -162,36 +175,17 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
           [host(1)]: { auth: b64(`AWS:${password(1)}`) },
         });
       } finally {
-        release();
         await front.close();
-        delete bench.ecr.config.accounts[`${FRONTED}/${REGION}`];
       }
     }, 120_000);
 
     it("a main SIGKILLed while docker login runs leaves docker's private copy: post removes it once main is gone", async () => {
-      let held = 0;
-      let release = () => {};
-      const gate = new Promise<void>((r) => {
-        release = r;
-      });
-      const target = bench.world.registries[0]?.url ?? '';
-      const front = await startLoopbackServer(async (req, res) => {
-        held++;
-        await gate;
-        const headers: Record<string, string> = {};
-        if (req.headers.authorization) headers.authorization = req.headers.authorization;
-        const answer = await fetch(`${target}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers });
-        const out: Record<string, string> = { 'content-type': answer.headers.get('content-type') ?? '' };
-        const challenge = answer.headers.get('www-authenticate');
-        if (challenge) out['www-authenticate'] = challenge;
-        res.writeHead(answer.status, out).end(Buffer.from(await answer.arrayBuffer()));
-      });
-      bench.ecr.config.accounts[`${KILLED}/${REGION}`] = { proxyEndpoint: front.url, password: password(0) };
+      const front = await gatedFront(KILLED);
       try {
         const w = await bench.job();
         const user = await writeUserConfig(w.home, { auths: { 'keep.example': KEEP } });
         const main = step(w, 'main', { registries: KILLED, 'login-method': 'docker' });
-        await until('docker login to reach the registry', () => held > 0);
+        await until('docker login to reach the registry', () => front.held() > 0);
         const copies = (await readdir(w.runnerTemp)).filter((f) => f.startsWith('ecr-login-copy-'));
         expect(copies).toHaveLength(1);
         const copy = join(w.runnerTemp, copies[0] ?? '');
@@ -200,7 +194,7 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
         process.kill(owner, 'SIGKILL');
         expect((await main).signal).toBe('SIGKILL');
         // docker runs in its own process group: it outlives main and finishes on the copy.
-        release();
+        front.release();
         await until('the orphaned docker login to end', async () => (await dockerRunsOn(copy)).length === 0);
         expect((await readConfig(copy)).auths?.['keep.example']).toEqual(KEEP);
         const post = await step(w, 'post');
@@ -209,9 +203,7 @@ describe.skipIf(!(requireTool('docker-registry') && requireTool('htpasswd') && r
         expect(post.stdout).toContain(`Removed ${copy}`);
         expect(await readConfig(user.dir)).toEqual({ auths: { 'keep.example': KEEP } });
       } finally {
-        release();
         await front.close();
-        delete bench.ecr.config.accounts[`${KILLED}/${REGION}`];
       }
     }, 120_000);
 
