@@ -3,7 +3,7 @@
 // exclusively; it names its holder, and is broken only when that holder is gone (same machine, process
 // dead) or the lock is older than `staleMs` (a live holder keeps it fresh).
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { open, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { machineTag, ownerGone } from './process-owner.js';
@@ -129,19 +129,28 @@ function released(e: NodeJS.ErrnoException): undefined {
   throw e;
 }
 
+/** A breaker holds the guard for one read and one unlink; one older than this was left by a crash. */
+const GUARD_STALE_MS = 5_000;
+
 /**
  * Removes the lock that was judged stale (its content `seen`). Two waiters may judge it stale at once: the
- * one that comes second must not remove the fresh lock the first one took meanwhile, so the lock is moved
- * aside first and put back when it is not the one judged.
+ * one that comes second must not remove the fresh lock the first one took meanwhile. So breaking takes a
+ * guard of its own and removes the lock only if it still holds what was judged; the lock path is never
+ * left empty while another waiter's lock is there (moving it aside and back would open such a window).
  */
 async function breakStale(path: string, seen: string): Promise<void> {
-  const aside = `${path}.${randomBytes(6).toString('hex')}.stale`;
+  const guard = `${path}.break`;
   try {
-    await rename(path, aside);
-  } catch {
-    return; // already broken by another waiter
+    await (await open(guard, 'wx', 0o600)).close();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const age = await stat(guard).then((s) => Date.now() - s.mtimeMs, released);
+    if (age !== undefined && age > GUARD_STALE_MS) await rm(guard, { force: true });
+    return; // another waiter is breaking it now
   }
-  if ((await readFile(aside, 'utf8').catch(() => undefined)) !== seen)
-    await link(aside, path).catch(() => {});
-  await rm(aside, { force: true });
+  try {
+    if ((await readFile(path, 'utf8').catch(released)) === seen) await rm(path, { force: true });
+  } finally {
+    await rm(guard, { force: true });
+  }
 }

@@ -141,7 +141,7 @@ describe('withConfigLock', () => {
 
   it('8 waiters racing to break one stale lock still run one at a time, and nothing is left behind', async () => {
     const path = lockFile(dir);
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < 20; round++) {
       await writeFile(path, '99999\n');
       const old = new Date(Date.now() - 10 * 60_000);
       await utimes(path, old, old);
