@@ -2,7 +2,7 @@
 // post checks that no entry for our hosts remains in the config file. Imports nothing that loads the AWS SDK or an HTTP client (the post bundle stays small).
 import { readFile, realpath, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
-import { authKeysFor, readConfig } from './docker-config.js';
+import { authKeysFor, readConfig, removeStrayTemps } from './docker-config.js';
 import { OWNER_MARKER } from './isolate.js';
 import { sweepPrivateCopies } from './private-copy.js';
 import * as runner from './runner.js';
@@ -95,6 +95,10 @@ async function postSteps(deps: PostDeps): Promise<void> {
   }
   const { state } = decoded;
   warnIfExpired(state, deps.now());
+  // A write of ours cut short (main killed before its rename) leaves a temp file that may hold a credential.
+  await removeStrayTemps(state.configDir).catch((e: Error) =>
+    runner.warning(`Could not remove stray temp files beside ${state.configDir}: ${e.message}`),
+  );
   if (state.skipLogout) {
     // A job-private config is no one else's: nothing after this job can use it, so it never lingers.
     await removeIsolatedDir(state, deps.env);

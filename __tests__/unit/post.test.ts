@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DockerResult } from '../../src/docker-cli.js';
 import { OWNER_MARKER } from '../../src/isolate.js';
 import { type PostDeps, runPost } from '../../src/post.js';
+import { machineTag } from '../../src/process-owner.js';
 import { encodeState, type PostState, STATE_KEY } from '../../src/state.js';
 import { captureStdout } from '../support/stdout.js';
 
@@ -55,7 +56,12 @@ function deps(
   opts: { now?: string; logout?: (host: string) => DockerResult } = {},
 ): Logouts {
   const calls: Logouts['calls'] = [];
-  const env: NodeJS.ProcessEnv = { PATH: '/usr/bin', KEEP: 'me', DOCKER_CONFIG: '/somewhere/else' };
+  const env: NodeJS.ProcessEnv = {
+    PATH: '/usr/bin',
+    KEEP: 'me',
+    DOCKER_CONFIG: '/somewhere/else',
+    RUNNER_TEMP: root,
+  };
   if (state !== undefined) env[`STATE_${STATE_KEY}`] = typeof state === 'string' ? state : encodeState(state);
   return {
     calls,
@@ -78,6 +84,16 @@ describe('runPost', () => {
     await runPost(d.deps);
     expect(out).toEqual(['No ECR logins to clean up.\n']);
     expect(d.calls).toEqual([]);
+  });
+
+  it('removes a temp file of ours whose writer is gone, even with no entry of ours left to remove', async () => {
+    // pid_max is at most 2^22: no process has this id.
+    const temp = join(configDir, `.config.json.ecr-login.4194304.${machineTag()}.cccccccccccc.tmp`);
+    await writeFile(temp, JSON.stringify({ auths: { [H1]: { auth: 'QVdTOnB3' } } }));
+    await writeFile(configPath(), JSON.stringify({ auths: { [OTHER]: { auth: 'QVdTOmQ=' } } }));
+    await runPost(deps({ logins: [{ host: H1, store: 'config-file' }], configDir }).deps);
+    expect(existsSync(temp)).toBe(false);
+    expect(await readJson()).toEqual({ auths: { [OTHER]: { auth: 'QVdTOmQ=' } } });
   });
 
   it('warns of unreadable state and acts on none of it', async () => {
