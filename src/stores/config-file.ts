@@ -1,6 +1,7 @@
 // The config-file store: every credential is verified at /v2/ (all at once), then written straight into
 // config.json `auths` in one locked, atomic update for the batch. No docker process is spawned.
 import { authKeysFor, readConfig, updateConfig, withoutHosts } from '../docker-config.js';
+import { afterCredentialWrite } from '../test-hooks.js';
 import type { CredentialStore, Refusal } from './store.js';
 
 export const configFileStore: CredentialStore = {
@@ -8,7 +9,7 @@ export const configFileStore: CredentialStore = {
   needsDockerCli: false,
   holdsCredentials: true,
 
-  async add(credentials, { dir, verify, tools, added }) {
+  async add(credentials, { dir, env, verify, tools }) {
     const results = await Promise.all(credentials.map((c) => tools.verify(c, verify)));
     const refused: Refusal[] = [];
     const verified = credentials.filter((credential, i) => {
@@ -29,7 +30,7 @@ export const configFileStore: CredentialStore = {
         ...c,
         auths: { ...c.auths, ...Object.fromEntries(verified.map((v) => [v.host, { auth: v.auth }])) },
       }));
-      for (const c of verified) added(c);
+      afterCredentialWrite(env);
     }
     return refused;
   },

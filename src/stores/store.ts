@@ -13,8 +13,6 @@ export interface AddContext {
   /** The `http-proxy` input, the timeout and the attempts for talking to registries. */
   verify: VerifySettings;
   tools: { verify: typeof verifyCredential; dockerLogin: typeof dockerLogin };
-  /** Called as soon as a credential is in place, so a later failure still leaves it recorded for post. */
-  added: (credential: DockerCredential) => void;
   /** A warning for the job log. */
   warn: (text: string) => void;
 }
@@ -23,8 +21,9 @@ export interface RemoveContext {
   dir: string;
   env: NodeJS.ProcessEnv;
   tools: { dockerLogout: (host: string, env: NodeJS.ProcessEnv) => Promise<DockerResult> };
-  /** Where a store reports what it could not remove (post only warns: cleanup never fails the job). */
   debug: (message: string) => void;
+  /** Where a store says what it could not remove (post only warns: cleanup never fails the job). */
+  warning: (message: string) => void;
 }
 
 /** A credential the store could not add, with the registry's or the tool's answer for the diagnosis. */
@@ -43,6 +42,7 @@ export interface CredentialStore {
    * False for a store that only checks a helper which fetches tokens of its own.
    */
   holdsCredentials: boolean;
+  /** Adds the credentials; the state already names those it holds (login records them before calling). */
   add(credentials: readonly DockerCredential[], context: AddContext): Promise<Refusal[]>;
   remove(hosts: readonly string[], context: RemoveContext): Promise<void>;
 }
