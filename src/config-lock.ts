@@ -105,7 +105,7 @@ export async function withConfigLock<T>(
     }
     await new Promise((r) => setTimeout(r, opts.pollMs + Math.random() * opts.pollMs));
   }
-  // A live holder keeps its lock fresh, so a slow body (a docker login with retries) never looks like a
+  // A live holder keeps its lock fresh, so a slow body (a slow disk, a large file) never looks like a
   // crashed job's lock to the others; and it removes only its own lock (not one taken after breaking it).
   const beat = setInterval(
     () => {

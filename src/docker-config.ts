@@ -6,7 +6,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type LockOptions, lockOptions, withConfigLock } from './config-lock.js';
-import { duplicateKeys, editJson, isObject, jsonTree, sameJson } from './json-edit.js';
+import { duplicateKeys, editJson, isObject, jsonTree } from './json-edit.js';
 import { linkTarget, readText, replaceFile, sweepTemps } from './replace-file.js';
 
 export interface AuthEntry {
@@ -155,40 +155,6 @@ export async function updateConfig(
     opts,
   );
   return result;
-}
-
-/**
- * Runs a docker CLI command that logs `hosts` in or out, under our config lock (the CLI takes none), then
- * puts back the file's own text around those hosts' entries (the CLI rewrites the whole file, dropping the
- * keys it does not know and reformatting the rest). It holds the lock across a child process, which the
- * lock's rule forbids: it stays only until the docker-CLI credential store stops calling it.
- */
-export async function withUserEntriesKept<T>(
-  dir: string,
-  hosts: readonly string[],
-  run: () => Promise<T>,
-  opts: UpdateOptions = {},
-): Promise<T> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  return withConfigLock(
-    dir,
-    async () => {
-      const before = await loadConfig(dir);
-      const result = await run();
-      await rewrite(
-        dir,
-        (after) => {
-          const fixed = restoreUserEntries(before.config, after.config, hosts);
-          if (before.text.trim() !== '') return editJson(before.text, fixed);
-          // No file before: the CLI's own text is the base, and is left alone when nothing needs putting back.
-          return sameJson(fixed, after.config) ? undefined : editJson(after.text, fixed);
-        },
-        opts,
-      );
-      return result;
-    },
-    opts,
-  );
 }
 
 /**

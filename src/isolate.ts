@@ -1,7 +1,8 @@
 // isolate-config: a job-private docker config under RUNNER_TEMP, seeded with a copy of the current
 // one (earlier logins and settings keep working), so jobs sharing a HOME on a self-hosted runner never
 // read, overwrite or log out each other's ECR credentials.
-import { chmod, copyFile, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, copyFile, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configFile } from './docker-config.js';
@@ -23,9 +24,21 @@ async function linkSiblings(sourceDir: string, dir: string): Promise<void> {
   );
 }
 
-export async function createIsolatedConfig(sourceDir: string, env: NodeJS.ProcessEnv): Promise<string> {
+/** Where private configs go: RUNNER_TEMP, else the OS temp dir. */
+export const tempRoot = (env: NodeJS.ProcessEnv): string => env.RUNNER_TEMP || tmpdir();
+
+/**
+ * A private copy of the config directory in `sourceDir`: a 0700 directory in tempRoot, its name starting
+ * with `prefix`, with a 0600 copy of config.json and links to the rest. isolate-config logs in to one; the
+ * docker-CLI store runs each docker process against a short-lived one (private-copy.ts).
+ */
+export async function createIsolatedConfig(
+  sourceDir: string,
+  env: NodeJS.ProcessEnv,
+  prefix = 'ecr-login-docker-',
+): Promise<string> {
   // mkdtemp creates the directory with mode 0700; chmod again in case of an unusual umask.
-  const dir = await mkdtemp(join(env.RUNNER_TEMP || tmpdir(), 'ecr-login-docker-'));
+  const dir = await mkdtemp(join(tempRoot(env), prefix));
   try {
     await chmod(dir, 0o700);
     try {
@@ -42,6 +55,15 @@ export async function createIsolatedConfig(sourceDir: string, env: NodeJS.Proces
   return dir;
 }
 
+/** The file in a job-private config that says main made it: post deletes only a directory holding our id. */
+export const OWNER_MARKER = '.ecr-login-owner';
+
+export interface ConfigDir {
+  dir: string;
+  /** With isolate-config: the random id in the directory's OWNER_MARKER, recorded in the state. */
+  isolatedId?: string;
+}
+
 /**
  * The config directory this job logs in to: the user's, or with isolate-config a job-private copy that
  * later steps (and our post) find through DOCKER_CONFIG. Either way it is the `docker-config` output.
@@ -50,13 +72,17 @@ export async function prepareConfigDir(
   settings: Pick<Settings, 'isolateConfig'>,
   userDir: string,
   env: NodeJS.ProcessEnv,
-): Promise<string> {
-  const dir = settings.isolateConfig ? await createIsolatedConfig(userDir, env) : userDir;
-  if (settings.isolateConfig) {
-    runner.exportVariable('DOCKER_CONFIG', dir);
-    // podman, buildah and skopeo read REGISTRY_AUTH_FILE first, before an older containers auth.json.
-    runner.exportVariable('REGISTRY_AUTH_FILE', configFile(dir));
+): Promise<ConfigDir> {
+  if (!settings.isolateConfig) {
+    runner.setOutput('docker-config', userDir);
+    return { dir: userDir };
   }
+  const dir = await createIsolatedConfig(userDir, env);
+  const isolatedId = randomBytes(16).toString('hex');
+  await writeFile(join(dir, OWNER_MARKER), `${isolatedId}\n`, { mode: 0o600, flag: 'wx' });
+  runner.exportVariable('DOCKER_CONFIG', dir);
+  // podman, buildah and skopeo read REGISTRY_AUTH_FILE first, before an older containers auth.json.
+  runner.exportVariable('REGISTRY_AUTH_FILE', configFile(dir));
   runner.setOutput('docker-config', dir);
-  return dir;
+  return { dir, isolatedId };
 }

@@ -1,21 +1,22 @@
 // Logs credentials in: checks before any network call that the runner can take them, then picks a
-// credential store per host and hands each store its batch. Stores say what they added; refusals are
+// credential store per host and hands each store its batch. Stores return what they refused; refusals are
 // diagnosed here, in one place for every store.
 import { describeLoginFailure } from './diagnose-login.js';
 import { authKeyHost, type DockerConfig, helperFor, readConfig, updateConfig } from './docker-config.js';
 import { helperFailureOf } from './helper-failure.js';
 import * as runner from './runner.js';
+import type { LoginLog } from './state.js';
 import { servedByEcrHelper } from './stores/ecr-helper.js';
 import { chooseStore, STORE_NAMES, STORES } from './stores/index.js';
 import type { AddContext } from './stores/store.js';
-import type { DockerCredential, Login, LoginMethod, RegistryFailure, Settings, StoreName } from './types.js';
+import type { DockerCredential, LoginMethod, RegistryFailure, Settings, StoreName } from './types.js';
 
-export interface LoginSetup extends Omit<AddContext, 'added'> {
+export interface LoginSetup extends AddContext {
   method: LoginMethod;
   /** A job-private config (isolate-config): helpers are overridden for our hosts, so files always work. */
   isolated: boolean;
-  /** Records each login as it happens (post's state): a failure later in the batch still gets it cleaned up. */
-  record: (login: Login) => void;
+  /** Post's state: names each batch before its store writes it, then keeps only what the store added. */
+  record: LoginLog;
 }
 
 /** Whether any login may need the docker CLI: only then is PATH searched for it. */
@@ -154,8 +155,14 @@ export async function login(
   for (const name of STORE_NAMES) {
     const batch = batches.get(name);
     if (!batch) continue;
-    const added = (credential: DockerCredential) => setup.record({ credential, store: name });
-    for (const { credential, outcome } of await STORES[name].add(batch, { ...setup, added })) {
+    setup.record.intend(batch, name);
+    const refusals = await STORES[name].add(batch, setup);
+    setup.record.settle(
+      batch,
+      name,
+      refusals.map((r) => r.credential),
+    );
+    for (const { credential, outcome } of refusals) {
       const message =
         helperFailureOf(credential, outcome, config, setup.env, setup.method) ??
         describeLoginFailure(credential, outcome, setup.verify);

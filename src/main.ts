@@ -5,6 +5,7 @@ import { configDir } from './docker-config.js';
 import { InputError, parseSettings } from './inputs.js';
 import { prepareConfigDir } from './isolate.js';
 import { login, loginSetup, runnerProblem } from './login.js';
+import { sweepPrivateCopies } from './private-copy.js';
 import { report } from './report.js';
 import * as runner from './runner.js';
 import { LoginRecord, STATE_KEY } from './state.js';
@@ -54,11 +55,12 @@ async function mainSteps({ env, getToken, findDocker, tools }: MainDeps): Promis
 
   const tokens = await fetchTokens(planTokens(settings), settings, env, getToken);
 
-  const dir = await prepareConfigDir(settings, userDir, env);
-  const record = new LoginRecord(settings, dir, (text) => runner.saveState(STATE_KEY, text));
+  await sweepPrivateCopies(env);
+  const target = await prepareConfigDir(settings, userDir, env);
+  const record = new LoginRecord(settings, target, (text) => runner.saveState(STATE_KEY, text));
   const failures = await login(
     tokens.credentials,
-    loginSetup(settings, { dir, env, tools, record: record.add, installed: record.installed }),
+    loginSetup(settings, { dir: target.dir, env, tools, record, installed: record.installed }),
   );
 
   await report(record.logins, [...tokens.failures, ...failures]);

@@ -1,7 +1,10 @@
 // The post step: each credential store removes what main added to it, even after a partial failure; then
 // post checks that no entry for our hosts remains in the config file. Imports nothing that loads the AWS SDK or an HTTP client (the post bundle stays small).
-import { rm } from 'node:fs/promises';
-import { authKeysFor, readConfig } from './docker-config.js';
+import { readFile, realpath, rm } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
+import { authKeysFor, readConfig, removeStrayTemps } from './docker-config.js';
+import { OWNER_MARKER } from './isolate.js';
+import { sweepPrivateCopies } from './private-copy.js';
 import * as runner from './runner.js';
 import { decodeState, type PostState, STATE_KEY } from './state.js';
 import { STORE_NAMES, STORES } from './stores/index.js';
@@ -39,6 +42,36 @@ async function warnOfLeftovers(dir: string, hosts: readonly string[]): Promise<v
   }
 }
 
+/**
+ * Why the directory named as isolatedDir is not one main created, or undefined when it is: it must be inside
+ * RUNNER_TEMP once symlinks and `..` are resolved, and hold the owner marker with the state's id.
+ */
+async function notOurs(state: PostState, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const { isolatedDir = '', isolatedId } = state;
+  const temp = env.RUNNER_TEMP ? await realpath(env.RUNNER_TEMP).catch(() => undefined) : undefined;
+  if (!temp) return 'RUNNER_TEMP is not set or does not exist';
+  const real = await realpath(isolatedDir).catch(() => undefined);
+  if (real === undefined) return undefined; // already gone: nothing to delete
+  const inside = relative(temp, real);
+  if (!inside || inside.startsWith('..') || isAbsolute(inside))
+    return `it is not inside RUNNER_TEMP (${temp})`;
+  const marker = await readFile(join(real, OWNER_MARKER), 'utf8').catch(() => undefined);
+  if (marker?.trim() !== isolatedId) return `it does not hold the ${OWNER_MARKER} main wrote`;
+  return undefined;
+}
+
+/** Deletes the job-private config main created, and nothing else: a state pointing elsewhere is warned of. */
+async function removeIsolatedDir(state: PostState, env: NodeJS.ProcessEnv): Promise<void> {
+  if (!state.isolatedDir) return;
+  const why = await notOurs(state, env);
+  if (why) {
+    runner.warning(`Not deleting the saved state's "isolatedDir" ${state.isolatedDir}: ${why}.`);
+    return;
+  }
+  const real = await realpath(state.isolatedDir).catch(() => undefined);
+  if (real) await rm(real, { recursive: true, force: true });
+}
+
 /** Runs post; an unexpected failure is one warning naming it (post never fails the job over cleanup). */
 export async function runPost(deps: PostDeps = defaults()): Promise<void> {
   try {
@@ -50,15 +83,25 @@ export async function runPost(deps: PostDeps = defaults()): Promise<void> {
 }
 
 async function postSteps(deps: PostDeps): Promise<void> {
-  const state = decodeState(runner.getState(STATE_KEY, deps.env));
-  if (!state) {
+  await sweepPrivateCopies(deps.env);
+  const decoded = decodeState(runner.getState(STATE_KEY, deps.env));
+  if (!decoded) {
     runner.info('No ECR logins to clean up.');
     return;
   }
+  if ('problem' in decoded) {
+    runner.warning(`ECR logout did nothing: ${decoded.problem}, so nothing was removed or deleted.`);
+    return;
+  }
+  const { state } = decoded;
   warnIfExpired(state, deps.now());
+  // A write of ours cut short (main killed before its rename) leaves a temp file that may hold a credential.
+  await removeStrayTemps(state.configDir).catch((e: Error) =>
+    runner.warning(`Could not remove stray temp files beside ${state.configDir}: ${e.message}`),
+  );
   if (state.skipLogout) {
     // A job-private config is no one else's: nothing after this job can use it, so it never lingers.
-    if (state.isolatedDir) await rm(state.isolatedDir, { recursive: true, force: true });
+    await removeIsolatedDir(state, deps.env);
     runner.info('skip-logout is true: leaving the ECR credentials in place.');
     return;
   }
@@ -70,6 +113,7 @@ async function postSteps(deps: PostDeps): Promise<void> {
     tools: deps.tools,
     debug: runner.debug,
     ...(state.helper ? { helper: state.helper } : {}),
+    warning: runner.warning,
   };
   let removed = true;
   for (const name of STORE_NAMES) {
@@ -84,6 +128,6 @@ async function postSteps(deps: PostDeps): Promise<void> {
   const hosts = state.logins.map((l) => l.host);
   if (removed) await warnOfLeftovers(state.configDir, hosts);
 
-  if (state.isolatedDir) await rm(state.isolatedDir, { recursive: true, force: true });
+  await removeIsolatedDir(state, deps.env);
   runner.info(`Logged out of ${hosts.length} ECR registr${hosts.length === 1 ? 'y' : 'ies'}.`);
 }

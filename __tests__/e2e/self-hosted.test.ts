@@ -109,7 +109,7 @@ describe.skipIf(
     expect(main.outputs.registry).toBe(host(0));
     expect(await fileMode(dir)).toBe(0o700);
     expect(await fileMode(join(dir, 'config.json'))).toBe(0o600);
-    expect(await readdir(dir)).toEqual(['config.json']); // no lock, no temp file left
+    expect(await readdir(dir)).toEqual(['.ecr-login-owner', 'config.json']); // our marker; no lock, no temp file left
     const priv = await readConfig(dir);
     expect(priv).toEqual({
       auths: {

@@ -28,7 +28,6 @@ import {
   restoreUserEntries,
   updateConfig,
   withoutHosts,
-  withUserEntriesKept,
 } from '../../src/docker-config.js';
 import { machineTag } from '../../src/process-owner.js';
 
@@ -345,7 +344,7 @@ describe('authKeyHost / authKeysFor / helperFor / withoutHosts', () => {
   });
 });
 
-describe('restoreUserEntries / withUserEntriesKept (after a docker CLI rewrite)', () => {
+describe('restoreUserEntries (after a docker CLI rewrite)', () => {
   const before: DockerConfig = {
     auths: { 'ghcr.io': { auth: 'Z2g=' }, [`https://${A}`]: { auth: 'b2xk' } },
     credsStore: 'desktop',
@@ -372,31 +371,6 @@ describe('restoreUserEntries / withUserEntriesKept (after a docker CLI rewrite)'
   it('returns `before` itself when there were and are no auths', () => {
     const none: DockerConfig = { credsStore: 'desktop' };
     expect(restoreUserEntries(none, { auths: {} }, [A])).toBe(none);
-  });
-
-  it('runs the command under the lock and puts the user’s keys back afterwards', async () => {
-    await writeFile(join(root, 'config.json'), JSON.stringify(before));
-    const result = await withUserEntriesKept(root, [A], async () => {
-      expect(existsSync(join(root, 'config.json.lock'))).toBe(true);
-      await writeFile(join(root, 'config.json'), JSON.stringify({ auths: { [A]: { auth: 'bmV3' } } }));
-      return 'cli-result';
-    });
-    expect(result).toBe('cli-result');
-    expect(await readConfig(root)).toEqual({
-      ...before,
-      auths: { 'ghcr.io': { auth: 'Z2g=' }, [A]: { auth: 'bmV3' } },
-    });
-    expect(existsSync(join(root, 'config.json.lock'))).toBe(false);
-  });
-
-  it('leaves the file alone when the command changed only our entries', async () => {
-    await writeFile(join(root, 'config.json'), JSON.stringify({ auths: {} }));
-    let inode = 0;
-    await withUserEntriesKept(root, [A], async () => {
-      await writeFile(join(root, 'config.json'), JSON.stringify({ auths: { [A]: { auth: 'eA==' } } }));
-      inode = (await stat(join(root, 'config.json'))).ino;
-    });
-    expect((await stat(join(root, 'config.json'))).ino).toBe(inode);
   });
 });
 

@@ -73,19 +73,18 @@ function context(events: string[], settings: Partial<Settings> = {}): AddContext
     },
     warn: (text) => events.push(`warn ${text}`),
     installed: (h) => events.push(`installed ${h.name} config:${existsSync(join(configDir, 'config.json'))}`),
-    added: (c) => events.push(`added ${c.host} config:${existsSync(join(configDir, 'config.json'))}`),
   };
 }
 
 describe('helperStore.add', () => {
-  it('records the home and the hosts before the config names the helper, then puts the launcher on PATH', async () => {
+  it('records the home before the config names the helper, then puts the launcher on PATH', async () => {
     const events: string[] = [];
     expect(await helperStore.add([credential()], context(events))).toEqual([]);
     const [home] = await readdir(runnerTemp);
     const config = JSON.parse(await readFile(join(configDir, 'config.json'), 'utf8'));
     const name = config.credHelpers[HOST];
     expect(name).toMatch(/^ecr-login-job-[0-9a-f]{8}$/);
-    expect(events).toEqual([`installed ${name} config:false`, `added ${HOST} config:false`]);
+    expect(events).toEqual([`installed ${name} config:false`]);
     expect(await readFile(join(temp, 'path'), 'utf8')).toBe(`${join(runnerTemp, home ?? '', 'bin')}\n`);
     const entry = await readEntry(join(runnerTemp, home ?? '', 'cache'), HOST);
     expect(entry?.request).toEqual(hostRequest(credential(), context([]).settings.registries[0]));
@@ -104,7 +103,13 @@ describe('helperStore.add', () => {
     const user = { credHelpers: { 'ghcr.io': 'gh', [HOST]: helper.name } };
     expect(JSON.parse(await readFile(join(configDir, 'config.json'), 'utf8'))).toEqual(user);
 
-    await helperStore.remove([HOST], { ...ctx, tools: { dockerLogout: vi.fn() }, debug: vi.fn(), helper });
+    await helperStore.remove([HOST], {
+      ...ctx,
+      tools: { dockerLogout: vi.fn() },
+      debug: vi.fn(),
+      warning: vi.fn(),
+      helper,
+    });
     expect(JSON.parse(await readFile(join(configDir, 'config.json'), 'utf8'))).toEqual({
       credHelpers: { 'ghcr.io': 'gh' },
     });
@@ -133,6 +138,7 @@ describe('helperStore.remove', () => {
         env: { RUNNER_TEMP: runnerTemp },
         tools: { dockerLogout: vi.fn() },
         debug: vi.fn(),
+        warning: vi.fn(),
         helper,
       });
     await expect(remove({ dir: elsewhere, name: 'ecr-login-job-0000000a' })).rejects.toThrow(

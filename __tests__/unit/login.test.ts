@@ -208,7 +208,17 @@ describe('login', () => {
     s: Setup,
     tools: Tools,
     onLogin: (c: DockerCredential, store: StoreName) => void,
-  ) => login(credentials, { ...s, tools, record: (l) => onLogin(l.credential, l.store) });
+  ) =>
+    login(credentials, {
+      ...s,
+      tools,
+      record: {
+        intend: () => {},
+        settle: (batch, store, refused) => {
+          for (const c of batch) if (!refused.includes(c)) onLogin(c, store);
+        },
+      },
+    });
 
   interface Recorder {
     deps: Tools;
@@ -358,20 +368,24 @@ describe('login', () => {
     expect(existsSync(configPath())).toBe(false);
   });
 
-  it('hands helper-owned hosts to docker login (with DOCKER_CONFIG), one at a time, and verifies the others', async () => {
-    await writeFile(
-      configPath(),
-      JSON.stringify({ credHelpers: { [H2]: 'secretservice', [H3]: 'desktop' } }),
-    );
+  it('hands helper-owned hosts to docker login on a private copy, one at a time, and verifies the others', async () => {
+    const helpers = { [H2]: 'secretservice', [H3]: 'desktop' };
+    await writeFile(configPath(), JSON.stringify({ credHelpers: helpers }));
     let active = 0;
     let maxActive = 0;
     const dockers: string[] = [];
+    const copies: string[] = [];
     const r = recorder();
     r.deps.dockerLogin = async (host, username, password, env) => {
       active++;
       maxActive = Math.max(maxActive, active);
-      await new Promise((res) => setTimeout(res, 2));
-      dockers.push(`${host}|${username}|${password}|${env.DOCKER_CONFIG}|${env.KEEP}`);
+      // docker sees a 0600 copy of the user's config (so it picks the same store) and leaves its marker there.
+      const copy = join(env.DOCKER_CONFIG ?? '', 'config.json');
+      copies.push(env.DOCKER_CONFIG ?? '');
+      expect(JSON.parse(await readFile(copy, 'utf8')).credHelpers).toEqual(helpers);
+      expect((await stat(copy)).mode & 0o777).toBe(0o600);
+      await writeFile(copy, JSON.stringify({ auths: { [host]: {} }, credHelpers: helpers }));
+      dockers.push(`${host}|${username}|${password}|${env.KEEP}`);
       active--;
       return host === H3 ? { ok: false, message: 'error storing credentials' } : { ok: true, message: '' };
     };
@@ -382,7 +396,8 @@ describe('login', () => {
       (c, v) => r.logins.push([c.host, v]),
     );
     expect(r.checks.map((p) => p.host)).toEqual([H1]);
-    expect(dockers).toEqual([`${H2}|AWS|b|${dir}|me`, `${H3}|AWS|c|${dir}|me`]);
+    expect(dockers).toEqual([`${H2}|AWS|b|me`, `${H3}|AWS|c|me`]);
+    expect(copies.every((c) => c !== dir && !existsSync(c))).toBe(true);
     expect(maxActive).toBe(1);
     expect(r.logins).toEqual([
       [H1, 'config-file'],
@@ -391,9 +406,10 @@ describe('login', () => {
     expect(failures.map((f) => f.host)).toEqual([H3]);
     expect(failures[0]?.message).toContain('error storing credentials');
     expect(failures[0]?.message).toContain(H3);
+    // Only the marker of the host docker logged in is applied to the user's file.
     expect(await readJson()).toEqual({
-      credHelpers: { [H2]: 'secretservice', [H3]: 'desktop' },
-      auths: { [H1]: { auth: b64('AWS:a') } },
+      credHelpers: helpers,
+      auths: { [H1]: { auth: b64('AWS:a') }, [H2]: {} },
     });
   });
 
@@ -411,7 +427,6 @@ describe('login', () => {
       HTTP_PROXY: 'http://input-proxy:3128',
       http_proxy: 'http://input-proxy:3128',
       NO_PROXY: '.internal',
-      DOCKER_CONFIG: dir,
     });
   });
 

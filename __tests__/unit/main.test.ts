@@ -13,6 +13,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DockerResult, dockerLogin, dockerPath, type Exec } from '../../src/docker-cli.js';
+import { OWNER_MARKER } from '../../src/isolate.js';
 import { type MainDeps, runMain } from '../../src/main.js';
 import type { PostState } from '../../src/state.js';
 import { getAuthorizationToken } from '../../src/token-api.js';
@@ -602,7 +603,7 @@ describe('outputs, state and summary', () => {
     ]);
   });
 
-  it('saves the state after each login: a failure at registry 4 leaves 1–3 in the last saved state', async () => {
+  it('names every host in the state before it is written; a failure at registry 4 drops it from the last saved state', async () => {
     const hosts = [A, B, '333333333333', '444444444444'].map((a) => host(a, 'us-east-1'));
     const r = await run(
       { registries: hosts.join(','), 'login-method': 'docker' },
@@ -614,12 +615,11 @@ describe('outputs, state and summary', () => {
       },
     );
     expect(r.dockerLogins.map((d) => d.host)).toEqual(hosts);
-    expect(r.dockerLogins.every((d) => d.dockerConfig === configDir)).toBe(true);
-    expect(r.states.map((s) => s.logins.map((l) => l.host))).toEqual([
-      hosts.slice(0, 1),
-      hosts.slice(0, 2),
-      hosts.slice(0, 3),
-    ]);
+    // Each docker login runs on a private copy of the config under RUNNER_TEMP, never on the user's file.
+    expect(r.dockerLogins.every((d) => d.dockerConfig?.startsWith(join(runnerTemp, 'ecr-login-copy-')))).toBe(
+      true,
+    );
+    expect(r.states.map((s) => s.logins.map((l) => l.host))).toEqual([hosts, hosts.slice(0, 3)]);
     expect(r.states.at(-1)).toEqual({
       logins: hosts.slice(0, 3).map((h) => ({ host: h, store: 'docker-cli' })),
       configDir,
@@ -745,11 +745,14 @@ describe('outputs, state and summary', () => {
       DOCKER_CONFIG: dir,
       REGISTRY_AUTH_FILE: join(dir, 'config.json'),
     });
-    expect(r.states[0]).toEqual({ logins: [], configDir: dir, isolatedDir: dir });
+    const isolatedId = (await readFile(join(dir, OWNER_MARKER), 'utf8')).trim();
+    expect(isolatedId).toMatch(/^[0-9a-f]{32}$/);
+    expect(r.states[0]).toEqual({ logins: [], configDir: dir, isolatedDir: dir, isolatedId });
     expect(r.states.at(-1)).toEqual({
       logins: [{ host: host(A, 'us-east-1'), store: 'config-file' }],
       configDir: dir,
       isolatedDir: dir,
+      isolatedId,
       expiresAt: EXPIRY['us-east-1'],
     });
     expect(await readFile(join(configDir, 'config.json'), 'utf8')).toBe(userConfig);

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DockerResult } from '../../src/docker-cli.js';
+import { OWNER_MARKER } from '../../src/isolate.js';
 import { type PostDeps, runPost } from '../../src/post.js';
+import { machineTag } from '../../src/process-owner.js';
 import { encodeState, type PostState, STATE_KEY } from '../../src/state.js';
 import { captureStdout } from '../support/stdout.js';
 
@@ -22,6 +24,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 const H1 = '111111111111.dkr.ecr.us-east-1.amazonaws.com';
 const H2 = '222222222222.dkr.ecr.eu-west-1.amazonaws.com';
 const OTHER = '999999999999.dkr.ecr.us-east-1.amazonaws.com';
+const ID = '0123456789abcdef0123456789abcdef';
 
 let root: string;
 let configDir: string;
@@ -53,7 +56,12 @@ function deps(
   opts: { now?: string; logout?: (host: string) => DockerResult } = {},
 ): Logouts {
   const calls: Logouts['calls'] = [];
-  const env: NodeJS.ProcessEnv = { PATH: '/usr/bin', KEEP: 'me', DOCKER_CONFIG: '/somewhere/else' };
+  const env: NodeJS.ProcessEnv = {
+    PATH: '/usr/bin',
+    KEEP: 'me',
+    DOCKER_CONFIG: '/somewhere/else',
+    RUNNER_TEMP: root,
+  };
   if (state !== undefined) env[`STATE_${STATE_KEY}`] = typeof state === 'string' ? state : encodeState(state);
   return {
     calls,
@@ -78,10 +86,23 @@ describe('runPost', () => {
     expect(d.calls).toEqual([]);
   });
 
-  it('treats unreadable state as none', async () => {
+  it('removes a temp file of ours whose writer is gone, even with no entry of ours left to remove', async () => {
+    // pid_max is at most 2^22: no process has this id.
+    const temp = join(configDir, `.config.json.ecr-login.4194304.${machineTag()}.cccccccccccc.tmp`);
+    await writeFile(temp, JSON.stringify({ auths: { [H1]: { auth: 'QVdTOnB3' } } }));
+    await writeFile(configPath(), JSON.stringify({ auths: { [OTHER]: { auth: 'QVdTOmQ=' } } }));
+    await runPost(deps({ logins: [{ host: H1, store: 'config-file' }], configDir }).deps);
+    expect(existsSync(temp)).toBe(false);
+    expect(await readJson()).toEqual({ auths: { [OTHER]: { auth: 'QVdTOmQ=' } } });
+  });
+
+  it('warns of unreadable state and acts on none of it', async () => {
     const d = deps('{broken');
     await runPost(d.deps);
-    expect(out).toEqual(['No ECR logins to clean up.\n']);
+    expect(out).toEqual([
+      '::warning::ECR logout did nothing: the saved state is not JSON, so nothing was removed or deleted.\n',
+    ]);
+    expect(d.calls).toEqual([]);
   });
 
   it('logs out docker logins, removes every leftover auths entry of ours, and keeps everything else', async () => {
@@ -107,7 +128,14 @@ describe('runPost', () => {
     });
     await runPost(d.deps);
     expect(d.calls.map((c) => c.host)).toEqual([H2]);
-    expect(d.calls[0]?.env).toEqual({ ...d.deps.env, DOCKER_CONFIG: configDir });
+    // docker logout runs on a private copy of the config, gone once it returns.
+    const copy = d.calls[0]?.env.DOCKER_CONFIG ?? '';
+    expect(d.calls[0]?.env).toEqual({
+      ...d.deps.env,
+      DOCKER_CONFIG: expect.stringContaining('ecr-login-copy-'),
+    });
+    expect(copy).not.toBe(configDir);
+    expect(existsSync(copy)).toBe(false);
     expect(await readJson()).toEqual({
       auths: { [OTHER]: { auth: 'QVdTOmQ=' } },
       credHelpers: { 'gcr.io': 'gcloud' },
@@ -130,6 +158,31 @@ describe('runPost', () => {
       'Logged out of 1 ECR registry.\n',
     ]);
     expect(process.exitCode).toBeUndefined();
+  });
+
+  it('without docker, removes the helper marker and names the credential left in the helper', async () => {
+    await writeFile(
+      configPath(),
+      JSON.stringify({ auths: { [H1]: {}, [H2]: {} }, credHelpers: { [H1]: 'pass' } }),
+    );
+    const d = deps({
+      logins: [
+        { host: H1, store: 'docker-cli' },
+        { host: H2, store: 'docker-cli' },
+      ],
+      configDir,
+    });
+    d.deps.tools.dockerLogout = async () => {
+      throw new Error('Unable to locate executable file: docker');
+    };
+    await runPost(d.deps);
+    expect(await readJson()).toEqual({ auths: {}, credHelpers: { [H1]: 'pass' } });
+    const warnings = out.filter((l) => l.startsWith('::warning::'));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain(`the credential for ${H1} from docker-credential-pass`);
+    // A marker with no helper configured: docker's default store took the secret.
+    expect(warnings[1]).toContain(`the credential for ${H2} from docker's default credential helper`);
+    expect(warnings.join('')).toContain('Unable to locate executable file: docker');
   });
 
   it('warns, naming the hosts, when the config cannot be cleaned, and leaves it untouched', async () => {
@@ -201,16 +254,30 @@ describe('runPost', () => {
     expect(out[1]).toBe('skip-logout is true: leaving the ECR credentials in place.\n');
   });
 
-  it('skip-logout still deletes a job-private (isolated) config, which nothing after the job can use', async () => {
-    const isolated = join(root, 'isolated');
-    await mkdir(isolated);
+  /** A job-private config as main makes it: under RUNNER_TEMP, with the owner marker holding ID. */
+  async function isolatedConfig() {
+    const isolated = join(root, 'runner-temp', 'ecr-login-docker-abc');
+    await mkdir(isolated, { recursive: true });
     await writeFile(join(isolated, 'config.json'), JSON.stringify({ auths: { [H1]: { auth: 'QVdTOmE=' } } }));
-    const d = deps({
-      logins: [{ host: H1, store: 'docker-cli' }],
-      configDir: isolated,
-      isolatedDir: isolated,
-      skipLogout: true,
-    });
+    await writeFile(join(isolated, OWNER_MARKER), `${ID}\n`);
+    return isolated;
+  }
+  const inRunnerTemp = (d: Logouts) => {
+    d.deps.env.RUNNER_TEMP = join(root, 'runner-temp');
+    return d;
+  };
+
+  it('skip-logout still deletes a job-private (isolated) config, which nothing after the job can use', async () => {
+    const isolated = await isolatedConfig();
+    const d = inRunnerTemp(
+      deps({
+        logins: [{ host: H1, store: 'docker-cli' }],
+        configDir: isolated,
+        isolatedDir: isolated,
+        isolatedId: ID,
+        skipLogout: true,
+      }),
+    );
     await runPost(d.deps);
     expect(d.calls).toEqual([]);
     expect(existsSync(isolated)).toBe(false);
@@ -218,12 +285,9 @@ describe('runPost', () => {
   });
 
   it('deletes the isolated config directory', async () => {
-    const isolated = join(root, 'runner-temp', 'ecr-login-docker-abc');
-    await mkdir(isolated, { recursive: true });
-    await writeFile(join(isolated, 'config.json'), JSON.stringify({ auths: { [H1]: { auth: 'QVdTOmE=' } } }));
-    await runPost(
-      deps({ logins: [{ host: H1, store: 'config-file' }], configDir: isolated, isolatedDir: isolated }).deps,
-    );
+    const isolated = await isolatedConfig();
+    const state = { logins: [{ host: H1, store: 'config-file' as const }], configDir: isolated };
+    await runPost(inRunnerTemp(deps({ ...state, isolatedDir: isolated, isolatedId: ID })).deps);
     expect(existsSync(isolated)).toBe(false);
     expect(existsSync(join(root, 'runner-temp'))).toBe(true);
   });

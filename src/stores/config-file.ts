@@ -1,6 +1,7 @@
 // The config-file store: every credential is verified at /v2/ (all at once), then written straight into
 // config.json `auths` in one locked, atomic update for the batch. No docker process is spawned.
 import { authKeysFor, readConfig, updateConfig, withoutHosts } from '../docker-config.js';
+import { afterCredentialWrite } from '../test-hooks.js';
 import type { CredentialStore } from './store.js';
 import { verifyAll } from './verified.js';
 
@@ -10,14 +11,14 @@ export const configFileStore: CredentialStore = {
   holdsCredentials: true,
 
   async add(credentials, context) {
-    const { dir, added } = context;
+    const { dir, env } = context;
     const { verified, refused } = await verifyAll(credentials, context, 'config-file');
     if (verified.length > 0) {
       await updateConfig(dir, (c) => ({
         ...c,
         auths: { ...c.auths, ...Object.fromEntries(verified.map((v) => [v.host, { auth: v.auth }])) },
       }));
-      for (const c of verified) added(c);
+      afterCredentialWrite(env);
     }
     return refused;
   },

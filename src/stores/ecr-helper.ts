@@ -60,13 +60,12 @@ export const ecrHelperStore: CredentialStore = {
   needsDockerCli: false,
   holdsCredentials: false,
 
-  async add(credentials, { env, verify, added }) {
+  async add(credentials, { env, verify }) {
     const outcomes = await Promise.all(credentials.map((c) => checkEcrHelper(c.host, env, verify.timeoutMs)));
     const refused: Refusal[] = [];
     credentials.forEach((credential, i) => {
       const outcome = outcomes[i];
       if (outcome) refused.push({ credential, outcome: { store: 'ecr-helper', ...outcome } });
-      else added(credential);
     });
     return refused;
   },

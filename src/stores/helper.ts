@@ -1,8 +1,8 @@
 // The helper store (login-method: helper): instead of a token, the config names the job's credential
 // helper for each host (`credHelpers`), and the helper answers clients from its cache, renewing a token
 // close to expiry. Credentials are verified at /v2/ first, as the config-file store does. Order matters
-// for post: the helper's home is in state before the cache is written, and the hosts before the config
-// names the helper, so a crash at any point still gets everything removed.
+// for post: login names the hosts in state before add, and add saves the helper's home before the cache
+// is written or the config names it, so a main that stops anywhere still gets everything removed.
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -64,7 +64,7 @@ export const helperStore: CredentialStore = {
   renewsTokens: true,
 
   async add(credentials, context) {
-    const { dir, env, settings, tools, added } = context;
+    const { dir, env, settings, tools } = context;
     const { verified, refused } = await verifyAll(credentials, context, 'helper');
     if (verified.length === 0) return refused;
     const margin = refreshMargin(env);
@@ -82,7 +82,6 @@ export const helperStore: CredentialStore = {
         return writeEntry(home.cacheDir, newEntry(c, request, api, margin));
       }),
     );
-    for (const c of verified) added(c);
     const entries = credHelperEntries(
       verified.map((c) => c.host),
       home.name,

@@ -22,8 +22,6 @@ export interface AddContext {
   };
   /** Records the credential helper's home in post's state, before any config names it. */
   installed: (helper: HelperRecord) => void;
-  /** Called as soon as a credential is in place, so a later failure still leaves it recorded for post. */
-  added: (credential: DockerCredential) => void;
   /** A warning for the job log. */
   warn: (text: string) => void;
 }
@@ -34,8 +32,9 @@ export interface RemoveContext {
   /** The credential helper main installed (from post's state, checked), if any. */
   helper?: HelperRecord;
   tools: { dockerLogout: (host: string, env: NodeJS.ProcessEnv) => Promise<DockerResult> };
-  /** Where a store reports what it could not remove (post only warns: cleanup never fails the job). */
   debug: (message: string) => void;
+  /** Where a store says what it could not remove (post only warns: cleanup never fails the job). */
+  warning: (message: string) => void;
 }
 
 /** A credential the store could not add, with the registry's or the tool's answer for the diagnosis. */
@@ -56,6 +55,7 @@ export interface CredentialStore {
   holdsCredentials: boolean;
   /** Whether the store keeps its tokens fresh itself (the job's credential helper): their expiry never limits the job. */
   renewsTokens?: boolean;
+  /** Adds the credentials; the state already names those it holds (login records them before calling). */
   add(credentials: readonly DockerCredential[], context: AddContext): Promise<Refusal[]>;
   remove(hosts: readonly string[], context: RemoveContext): Promise<void>;
 }
