@@ -32,12 +32,20 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'integration', include: ['__tests__/integration/**/*.test.ts'] },
+        test: {
+          name: 'integration',
+          include: ['__tests__/integration/**/*.test.ts'],
+          // The real parts run in child processes: a file needs no process or module graph of its own.
+          isolate: false,
+          pool: 'threads',
+        },
       },
       {
         extends: true,
         test: {
           name: 'e2e',
+          isolate: false,
+          pool: 'threads',
           include: ['__tests__/e2e/**/*.test.ts'],
           // Steps spawn real processes (node, docker, registries): generous bounds, never a measure.
           testTimeout: 60_000,
