@@ -59,8 +59,14 @@ function badField(s: Record<string, unknown>): string | undefined {
     return '"expiresAt" (a date)';
   if (s.skipLogout !== undefined && typeof s.skipLogout !== 'boolean') return '"skipLogout" (true or false)';
   const helper = s.helper as Partial<HelperRecord> | undefined;
-  if (helper !== undefined && !(isString(helper?.dir) && isAbsolute(helper.dir) && isHelperName(helper.name)))
-    return '"helper" (an absolute directory and an ecr-login-job-<8 hex> name)';
+  const helperOk =
+    isString(helper?.dir) &&
+    isAbsolute(helper.dir) &&
+    isHelperName(helper.name) &&
+    isString(helper.id) &&
+    ID.test(helper.id);
+  if (helper !== undefined && !helperOk)
+    return '"helper" (an absolute directory, our helper name and a 32-hex id)';
   return undefined;
 }
 

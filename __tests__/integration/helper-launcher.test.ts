@@ -31,6 +31,7 @@ describe('installHelper', () => {
     for (const d of [home.dir, home.binDir, home.cacheDir]) expect((await stat(d)).mode & 0o777).toBe(0o700);
     expect((await stat(home.launcher)).mode & 0o777).toBe(0o700);
     expect(await readdir(home.cacheDir)).toEqual([]);
+    expect((await readFile(join(home.dir, '.ecr-login-owner'), 'utf8')).trim()).toBe(home.id);
     const { stdout } = await run(home.launcher, ['get'], { env: { PATH: '/usr/bin:/bin' }, timeout: 30_000 });
     expect(JSON.parse(stdout)).toEqual({ argv: ['get'], cache: home.cacheDir, node: process.execPath });
     expect(await readFile(home.launcher, 'utf8')).not.toMatch(/AWS|password|Secret/i);
@@ -50,6 +51,7 @@ describe('installHelper', () => {
         [{ ...home, dir: link }, /not ours in RUNNER_TEMP/],
         [{ ...home, dir: temp }, /not ours in RUNNER_TEMP/],
         [{ ...home, name: 'osxkeychain' }, /unexpected credential helper "osxkeychain"/],
+        [{ ...home, id: 'f'.repeat(32) }, /lacks the \.ecr-login-owner main wrote/],
       ] as const) {
         await expect(removeHelper(record, temp)).rejects.toThrow(bad);
       }

@@ -141,9 +141,9 @@ describe('helperStore.remove', () => {
         warning: vi.fn(),
         helper,
       });
-    await expect(remove({ dir: elsewhere, name: 'ecr-login-job-0000000a' })).rejects.toThrow(
-      /not ours in RUNNER_TEMP; nothing was deleted/,
-    );
+    await expect(
+      remove({ dir: elsewhere, name: 'ecr-login-job-0000000a', id: '0'.repeat(32) }),
+    ).rejects.toThrow(/not ours in RUNNER_TEMP; nothing was deleted/);
     expect(existsSync(elsewhere)).toBe(true);
     expect(JSON.parse(await readFile(join(configDir, 'config.json'), 'utf8')).credHelpers).toEqual({
       'b.example': 'mine',

@@ -18,7 +18,7 @@ describe('post state', () => {
       configDir: '/home/runner/.docker',
       isolatedDir: '/tmp/ecr-login-docker-abc',
       isolatedId: ID,
-      helper: { dir: '/tmp/ecr-login-helper-abc', name: 'ecr-login-job-0123abcd' },
+      helper: { dir: '/tmp/ecr-login-helper-abc', name: 'ecr-login-job-0123abcd', id: ID },
       expiresAt: '2030-01-01T12:00:00.000Z',
       skipLogout: true,
     };
@@ -55,9 +55,18 @@ describe('post state', () => {
     [
       'a relative helper dir',
       '"helper"',
-      { ...good, helper: { dir: 'tmp/h', name: 'ecr-login-job-0123abcd' } },
+      { ...good, helper: { dir: 'tmp/h', name: 'ecr-login-job-0123abcd', id: ID } },
     ],
-    ['a helper name not ours', '"helper"', { ...good, helper: { dir: '/tmp/h', name: 'osxkeychain' } }],
+    [
+      'a helper without an id',
+      '"helper"',
+      { ...good, helper: { dir: '/tmp/h', name: 'ecr-login-job-0123abcd' } },
+    ],
+    [
+      'a helper name not ours',
+      '"helper"',
+      { ...good, helper: { dir: '/tmp/h', name: 'osxkeychain', id: ID } },
+    ],
   ])('refuses %s, naming the field', (_, field, value) => {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     const decoded = decodeState(text);
@@ -126,7 +135,7 @@ describe('LoginRecord', () => {
 
   it('saves the helper before any host; renewed tokens set no expiry for post to warn of', () => {
     const r = record();
-    const helper = { dir: '/tmp/ecr-login-helper-x', name: 'ecr-login-job-00000000' };
+    const helper = { dir: '/tmp/ecr-login-helper-x', name: 'ecr-login-job-00000000', id: ID };
     r.installed(helper);
     expect(saved).toEqual([{ logins: [], configDir: '/d', helper }]);
     r.intend([credential('h.example', new Date('2030-01-01T00:00:00Z'))], 'helper');

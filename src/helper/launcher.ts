@@ -3,8 +3,9 @@
 // launcher runs the helper bundle with the node binary that ran the action and bakes in the cache path;
 // it holds paths only, never a credential.
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { OWNER_MARKER } from '../isolate.js';
 import type { HelperRecord } from '../types.js';
 import { CACHE_DIR_VARIABLE } from './cache.js';
 
@@ -20,6 +21,8 @@ export interface HelperHome {
   cacheDir: string;
   /** The credHelpers value: clients run `docker-credential-<name>`. */
   name: string;
+  /** The random id in the home's owner marker. */
+  id: string;
   launcher: string;
 }
 
@@ -72,11 +75,13 @@ export async function installHelper(
     await mkdir(binDir, { mode: 0o700 });
     await mkdir(cacheDir, { mode: 0o700 });
     const name = `ecr-login-job-${randomBytes(4).toString('hex')}`;
+    const id = randomBytes(16).toString('hex');
+    await writeFile(join(dir, OWNER_MARKER), `${id}\n`, { mode: 0o600, flag: 'wx' });
     const { file, text } = launcherScript(name, { node, bundle, cacheDir }, platform);
     const launcher = join(binDir, file);
     await writeFile(launcher, text, { mode: 0o700, flag: 'wx' });
     await chmod(launcher, 0o700);
-    return { dir, binDir, cacheDir, name, launcher };
+    return { dir, binDir, cacheDir, name, id, launcher };
   } catch (e) {
     await rm(dir, { recursive: true, force: true });
     throw e;
@@ -90,8 +95,9 @@ export function isHelperName(name: unknown): name is string {
 
 /**
  * Removes the launcher and the cache. The record comes from saved state, so it is checked first: the
- * directory must be an install's home right inside RUNNER_TEMP (after resolving links), or nothing is
- * deleted and the error names the bad item.
+ * directory must be an install's home right inside RUNNER_TEMP (after resolving links) holding the owner
+ * marker with the record's id (as post checks an isolated config), or nothing is deleted and the error
+ * names the bad item.
  */
 export async function removeHelper(helper: HelperRecord, runnerTemp: string): Promise<void> {
   const bad = (what: string) => new Error(`the saved state names ${what}; nothing was deleted`);
@@ -106,6 +112,11 @@ export async function removeHelper(helper: HelperRecord, runnerTemp: string): Pr
   if (dirname(real) !== (await realpath(runnerTemp)) || !basename(real).startsWith(HOME_PREFIX))
     throw bad(
       `the credential helper directory ${JSON.stringify(helper.dir)}, which is not ours in RUNNER_TEMP`,
+    );
+  const marker = await readFile(join(real, OWNER_MARKER), 'utf8').catch(() => undefined);
+  if (marker?.trim() !== helper.id)
+    throw bad(
+      `the credential helper directory ${JSON.stringify(helper.dir)}, which lacks the ${OWNER_MARKER} main wrote`,
     );
   await rm(real, { recursive: true, force: true });
 }

@@ -69,7 +69,7 @@ export const helperStore: CredentialStore = {
     if (verified.length === 0) return refused;
     const margin = refreshMargin(env);
     const home = await installHelper(runnerTemp(env), tools.helperBundle ?? bundleBesideMain());
-    context.installed({ dir: home.dir, name: home.name });
+    context.installed({ dir: home.dir, name: home.name, id: home.id });
     const api = {
       maxAttempts: settings.maxAttempts,
       timeoutSeconds: settings.apiTimeoutSeconds,
