@@ -1,4 +1,5 @@
-// Bundles the two entry points with ncc into dist/main and dist/post (committed: the runner runs them),
+// Bundles the entry points with ncc into dist/main, dist/post and dist/helper (the credential helper;
+// committed: the runner runs them),
 // and writes dist/licenses.txt for exactly the packages the bundles contain.
 // Each bundle is built beside its target and swapped in, so a test running the old bundle meanwhile
 // never sees a half-written directory.
@@ -13,7 +14,7 @@ const ncc = createRequire(import.meta.url).resolve('@vercel/ncc/dist/ncc/cli.js'
 const statsDir = mkdtempSync(join(tmpdir(), 'ecr-login-build-'));
 const packageDirs = new Set();
 try {
-  for (const step of ['main', 'post']) {
+  for (const step of ['main', 'post', 'helper']) {
     const fresh = `dist/.${step}-${process.pid}`;
     const stats = join(statsDir, `${step}.json`);
     rmSync(fresh, { recursive: true, force: true });

@@ -113,11 +113,16 @@ export function parseSettings(read: Read, env: NodeJS.ProcessEnv): Settings {
     maxAttempts: integer('max-attempts', 5, LIMITS.maxAttempts),
     apiTimeoutSeconds: integer('api-timeout-seconds', 30, LIMITS.apiTimeoutSeconds),
     isolateConfig: bool('isolate-config', false),
-    loginMethod: choice('login-method', ['auto', 'docker', 'config-file'] as const, 'auto'),
+    loginMethod: choice('login-method', ['auto', 'docker', 'config-file', 'helper'] as const, 'auto'),
     roles,
     profiles,
     aliases,
   };
+  if (settings.skipLogout && settings.loginMethod === 'helper')
+    problems.push(
+      'Inputs `skip-logout: true` and `login-method: helper` do not go together: the credential helper lives in ' +
+        'RUNNER_TEMP, which the runner deletes after the job, so its config entries must go with it. Drop one.',
+    );
   if (problems.length > 0) throw new InputError(problems);
   return settings;
 }

@@ -46,7 +46,17 @@ export function preflight(
   isolated: boolean,
   dockerFound: boolean,
 ): string | undefined {
+  // Hosts Amazon's ECR helper serves go to the ecr-helper store, whatever the method.
   const owned = isolated ? [] : hosts.filter((h) => helperFor(config, h) && !servedByEcrHelper(config, h));
+  const named = owned.find((host) => config.credHelpers?.[host]);
+  if (method === 'helper' && named !== undefined) {
+    return (
+      `login-method is helper, but the docker config already sends ${whose(named)} to the credential helper ` +
+      `"${helperFor(config, named)}"; ours would replace that entry. ` +
+      'Set isolate-config: true (a job-private config), or drop that credHelpers entry.'
+    );
+  }
+  if (method === 'helper') return undefined; // needs no docker CLI; our entry overrides a credsStore
   const h = owned[0];
   if (method === 'config-file' && h !== undefined) {
     return (
@@ -96,7 +106,7 @@ function overrideHelpers(config: DockerConfig, hosts: readonly string[]): Docker
 /** The login setup for these settings: registries are reached as the API is (proxy, timeout). */
 export function loginSetup(
   settings: Settings,
-  rest: Pick<LoginSetup, 'dir' | 'env' | 'tools' | 'record'>,
+  rest: Pick<LoginSetup, 'dir' | 'env' | 'tools' | 'record' | 'installed'>,
 ): LoginSetup {
   const verify = {
     env: rest.env,
@@ -106,6 +116,7 @@ export function loginSetup(
   };
   return {
     ...rest,
+    settings,
     method: settings.loginMethod,
     isolated: settings.isolateConfig,
     verify,

@@ -60,7 +60,7 @@ async function mainSteps({ env, getToken, findDocker, tools }: MainDeps): Promis
   const record = new LoginRecord(settings, target, (text) => runner.saveState(STATE_KEY, text));
   const failures = await login(
     tokens.credentials,
-    loginSetup(settings, { dir: target.dir, env, tools, record }),
+    loginSetup(settings, { dir: target.dir, env, tools, record, installed: record.installed }),
   );
 
   await report(record.logins, [...tokens.failures, ...failures]);

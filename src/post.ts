@@ -112,12 +112,14 @@ async function postSteps(deps: PostDeps): Promise<void> {
     env: deps.env,
     tools: deps.tools,
     debug: runner.debug,
+    ...(state.helper ? { helper: state.helper } : {}),
     warning: runner.warning,
   };
   let removed = true;
   for (const name of STORE_NAMES) {
     const hosts = state.logins.filter((l) => l.store === name).map((l) => l.host);
-    if (hosts.length === 0) continue;
+    // The helper's home may exist before any host is recorded (main stopped in between): it goes too.
+    if (hosts.length === 0 && !(name === 'helper' && state.helper)) continue;
     await STORES[name].remove(hosts, context).catch((e: Error) => {
       removed = false;
       runner.warning(`Could not clean up ${hosts.join(', ')}: ${e.message}`);

@@ -28,6 +28,7 @@ async function assume(
   role: string,
   region: string,
   settings: ApiSettings,
+  mask: (secret: string) => void,
   profile?: string,
 ): Promise<AwsCredentials> {
   const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
@@ -42,8 +43,8 @@ async function assume(
     );
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS returned no credentials');
-    runner.setSecret(c.SecretAccessKey);
-    if (c.SessionToken) runner.setSecret(c.SessionToken);
+    mask(c.SecretAccessKey);
+    if (c.SessionToken) mask(c.SessionToken);
     return {
       accessKeyId: c.AccessKeyId,
       secretAccessKey: c.SecretAccessKey,
@@ -62,17 +63,19 @@ async function assume(
 /**
  * A credentials factory for ApiSettings.credentialsFor, assuming each role once per profile with `base`:
  * the step's own settings, whose calls are signed by the SDK's default chain or by a registry-profiles
- * profile (never by another role).
+ * profile (never by another role). `mask` hides the session's secrets in the log (the credential helper
+ * passes a no-op: its stdout is the protocol's answer).
  */
 export function roleAssumer(
   base: ApiSettings,
+  mask: (secret: string) => void = runner.setSecret,
 ): (role: string, region: string, profile?: string) => CredentialProvider {
   const cache = new Map<string, ReturnType<typeof assume>>();
   return (role, region, profile) => () => {
     const key = JSON.stringify([profile, role]);
     let pending = cache.get(key);
     if (!pending) {
-      pending = assume(role, region, base, profile);
+      pending = assume(role, region, base, mask, profile);
       cache.set(key, pending);
     }
     return pending;

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { EOL } from 'node:os';
+import { delimiter } from 'node:path';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -47,6 +48,16 @@ export function saveState(name: string, value: string): void {
 export function exportVariable(name: string, value: string): void {
   fileCommand('GITHUB_ENV', name, value);
   process.env[name] = value;
+}
+
+/** Puts `dir` first on PATH for later steps (a GITHUB_PATH line) and for this process. */
+export function addPath(dir: string): void {
+  if (/[\r\n]/.test(dir))
+    throw new Error(`refusing to add ${JSON.stringify(dir)} to PATH: it has a line break`);
+  const file = process.env.GITHUB_PATH;
+  if (!file) throw new Error('GITHUB_PATH is not set: run this action on a GitHub Actions runner');
+  appendFileSync(file, `${dir}${EOL}`, 'utf8');
+  process.env.PATH = `${dir}${delimiter}${process.env.PATH ?? ''}`;
 }
 
 /** Registers a mask: the runner replaces `value` with *** in every log line printed after this one. */

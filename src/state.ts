@@ -2,8 +2,9 @@
 // cannot drift; it holds hosts, store names and paths only, never a credential. Post acts on it (removes
 // entries, deletes a directory), so every field is checked before use: the state file is not ours alone.
 import { isAbsolute } from 'node:path';
+import { isHelperName } from './helper/launcher.js';
 import { isStoreName, STORES } from './stores/index.js';
-import type { DockerCredential, Login, Settings, StoreName } from './types.js';
+import type { DockerCredential, HelperRecord, Login, Settings, StoreName } from './types.js';
 
 interface StoredLogin {
   host: string;
@@ -17,6 +18,8 @@ export interface PostState {
   isolatedDir?: string;
   /** The random id main wrote into isolatedDir's owner marker: post deletes only a directory holding it. */
   isolatedId?: string;
+  /** The credential helper main installed (login-method: helper): post removes its entries and its home. */
+  helper?: HelperRecord;
   expiresAt?: string;
   /** skip-logout: true — post leaves every credential in place (official semantics). */
   skipLogout?: boolean;
@@ -55,6 +58,15 @@ function badField(s: Record<string, unknown>): string | undefined {
   if (s.expiresAt !== undefined && !(isString(s.expiresAt) && !Number.isNaN(Date.parse(s.expiresAt))))
     return '"expiresAt" (a date)';
   if (s.skipLogout !== undefined && typeof s.skipLogout !== 'boolean') return '"skipLogout" (true or false)';
+  const helper = s.helper as Partial<HelperRecord> | undefined;
+  const helperOk =
+    isString(helper?.dir) &&
+    isAbsolute(helper.dir) &&
+    isHelperName(helper.name) &&
+    isString(helper.id) &&
+    ID.test(helper.id);
+  if (helper !== undefined && !helperOk)
+    return '"helper" (an absolute directory, our helper name and a 32-hex id)';
   return undefined;
 }
 
@@ -112,13 +124,20 @@ export class LoginRecord implements LoginLog {
     if (dir.isolatedId) this.write();
   }
 
+  /** Saved before the config names the helper: a main that dies right after still gets it removed. */
+  readonly installed = (helper: HelperRecord): void => {
+    this.state.helper = helper;
+    this.write();
+  };
+
   intend(credentials: readonly DockerCredential[], store: StoreName): void {
     // A host served by a helper that fetches its own tokens holds nothing of ours: post leaves it alone,
     // and our token's expiry does not limit it.
     if (!STORES[store].holdsCredentials) return;
     for (const c of credentials) {
       this.state.logins.push({ host: c.host, store });
-      this.expiries.set(c.host, c.expiresAt.getTime());
+      // A store that renews its tokens (the job's credential helper) never lets them expire on the job.
+      if (!STORES[store].renewsTokens) this.expiries.set(c.host, c.expiresAt.getTime());
     }
     this.write();
   }

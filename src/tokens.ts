@@ -21,22 +21,38 @@ interface Tokens {
   failures: RegistryFailure[];
 }
 
+/** How a token call is signed: with roles (registry-roles), profiles (registry-profiles), or neither. */
+export interface Signing {
+  roles: boolean;
+  profiles: boolean;
+  /** The region of the profiles' own STS calls (unless a profile names one). */
+  region: string;
+  /** Hides a role session's secrets (the credential helper's refresh passes a no-op: its stdout is the answer). */
+  mask?: (secret: string) => void;
+}
+
 /**
- * Profiles resolve with the base settings (their STS calls use our proxy and timeouts); roles are assumed
- * with the step's own credentials or a profile's: the STS client gets the settings without roles.
+ * The token API's settings (main's fetch and the credential helper's refresh). Profiles resolve with the
+ * base settings (their STS calls use our proxy and timeouts); roles are assumed with the step's own
+ * credentials or a profile's: the STS client gets the settings without roles.
  */
-function apiSettings(settings: Settings, env: NodeJS.ProcessEnv): ApiSettings {
+export function apiSettings(
+  limits: { maxAttempts: number; apiTimeoutSeconds: number; httpProxy?: string | undefined },
+  env: NodeJS.ProcessEnv,
+  signing: Signing,
+): ApiSettings {
   const base: ApiSettings = {
-    maxAttempts: settings.maxAttempts,
-    timeoutSeconds: settings.apiTimeoutSeconds,
+    maxAttempts: limits.maxAttempts,
+    timeoutSeconds: limits.apiTimeoutSeconds,
     env,
-    ...(settings.httpProxy ? { httpProxy: settings.httpProxy } : {}),
+    ...(limits.httpProxy ? { httpProxy: limits.httpProxy } : {}),
   };
-  const signing =
-    settings.profiles.size > 0
-      ? { ...base, profileCredentials: profileResolver(base, settings.region ?? 'us-east-1') }
-      : base;
-  return settings.roles.size > 0 ? { ...signing, credentialsFor: roleAssumer(signing) } : signing;
+  const withProfiles = signing.profiles
+    ? { ...base, profileCredentials: profileResolver(base, signing.region) }
+    : base;
+  return signing.roles
+    ? { ...withProfiles, credentialsFor: roleAssumer(withProfiles, signing.mask) }
+    : withProfiles;
 }
 
 function describeRequest(request: TokenRequest): string {
@@ -47,13 +63,14 @@ function describeRequest(request: TokenRequest): string {
   return `GetAuthorizationToken in ${request.region}${fips} for ${what}${signer ? ` with ${signer}` : ''}`;
 }
 
-async function failuresOf(
+/** What went wrong with a planned request's call, diagnosed (main's fetch and the helper's refresh). */
+export function describeTokenFailure(
   request: TokenRequest,
   error: unknown,
   api: ApiSettings,
-): Promise<RegistryFailure[]> {
+): Promise<string> {
   const service = request.kind === 'public' ? ECR_PUBLIC : ECR;
-  const message = await describeApiFailure(error, {
+  return describeApiFailure(error, {
     service,
     action: `${service.id}:GetAuthorizationToken`,
     region: request.region,
@@ -62,6 +79,14 @@ async function failuresOf(
     ...(request.role ? { role: request.role } : {}),
     ...(request.profile ? { profile: request.profile } : {}),
   });
+}
+
+async function failuresOf(
+  request: TokenRequest,
+  error: unknown,
+  api: ApiSettings,
+): Promise<RegistryFailure[]> {
+  const message = await describeTokenFailure(request, error, api);
   return failureRows(request, message);
 }
 
@@ -102,7 +127,11 @@ export async function fetchTokens(
 ): Promise<Tokens> {
   const badProfile = await checkProfiles(settings.profiles.values(), env);
   if (badProfile) throw new InputError([badProfile]);
-  const api = apiSettings(settings, env);
+  const api = apiSettings(settings, env, {
+    roles: settings.roles.size > 0,
+    profiles: settings.profiles.size > 0,
+    region: settings.region ?? 'us-east-1',
+  });
   const order = (r: (typeof settings.registries)[number]) => settings.registries.indexOf(r);
   const failures: RegistryFailure[] = [];
   const results = await Promise.all(

@@ -4,7 +4,7 @@ import type { PrivateRegistry, Registry } from './registry.js';
 import type { STORES } from './stores/index.js';
 
 /** The `login-method` input: how the user asked us to pick a credential store. */
-export type LoginMethod = 'auto' | 'docker' | 'config-file';
+export type LoginMethod = 'auto' | 'docker' | 'config-file' | 'helper';
 
 /** How a host was logged in: the name of the credential store that holds its credential (state, summary, post). */
 export type StoreName = keyof typeof STORES;
@@ -81,4 +81,12 @@ export interface RegistryFailure {
 export interface Login {
   credential: DockerCredential;
   store: StoreName;
+}
+
+/** The job's credential helper: its home under RUNNER_TEMP (removed whole) and its credHelpers value. */
+export interface HelperRecord {
+  dir: string;
+  name: string;
+  /** The random id in the home's owner marker (isolate.ts's OWNER_MARKER): post deletes only a home holding it. */
+  id: string;
 }

@@ -54,8 +54,11 @@ export interface EcrStandInConfig extends EcrFaults {
   public?: { password: string };
   /** Regions where ECR Public answers (real: us-east-1, us-west-2); other regions get a scope error. */
   publicRegions?: string[];
-  /** Default 12 h, as ECR. */
+  /** Default 12 h, as ECR. Live: lower it to issue tokens that expire within a test. */
   tokenTtlSeconds?: number;
+  /** Every private token gets its own password (`<account password>.t<n>`), so a registry front can tell
+   *  tokens apart and refuse an expired one (see expiring-front.ts); `issued` maps them back. */
+  distinctTokens?: boolean;
   /** Named in AccessDenied messages. */
   principalArn?: string;
 }
@@ -77,9 +80,21 @@ export interface RecordedRequest {
   errorCode?: string;
 }
 
+/** A private token the stand-in handed out (recorded when `distinctTokens` is on). */
+export interface IssuedToken {
+  /** The password in the token. */
+  password: string;
+  /** The account's registry password, which the real registry behind a front checks. */
+  accountPassword: string;
+  /** Date.now() after which ECR would refuse it. */
+  expiresAt: number;
+}
+
 export interface EcrStandIn {
   url: string;
   requests: RecordedRequest[];
+  /** By password: the tokens issued with `distinctTokens`. */
+  issued: Map<string, IssuedToken>;
   /** Live config: change knobs here. */
   config: EcrStandInConfig;
   close(): Promise<void>;
@@ -100,6 +115,7 @@ const deniedMessage = (principal: string, action: string) =>
 
 export async function startEcrStandIn(config: EcrStandInConfig): Promise<EcrStandIn> {
   const requests: RecordedRequest[] = [];
+  const issued = new Map<string, IssuedToken>();
   const serverNow = () => new Date(Date.now() + (config.dateOffsetSeconds ?? 0) * 1000);
 
   const handle = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal) => {
@@ -237,13 +253,18 @@ export async function startEcrStandIn(config: EcrStandInConfig): Promise<EcrStan
     const authorizationData = accounts.map((account) => {
       const found = config.accounts[`${account}/${scope.region}`];
       if (!found) throw new AwsError(400, 'AccessDeniedException', deniedMessage(principal, action));
-      return { authorizationToken: tokenFor(found.password), expiresAt, proxyEndpoint: found.proxyEndpoint };
+      let password = found.password;
+      if (config.distinctTokens) {
+        password = `${found.password}.t${issued.size + 1}`;
+        issued.set(password, { password, accountPassword: found.password, expiresAt: expiresAt * 1000 });
+      }
+      return { authorizationToken: tokenFor(password), expiresAt, proxyEndpoint: found.proxyEndpoint };
     });
     return { authorizationData };
   };
 
   const server = await startLoopbackServer(handle);
-  return { url: server.url, requests, config, close: () => server.close() };
+  return { url: server.url, requests, issued, config, close: () => server.close() };
 }
 
 /** Lengths of real ECR passwords (public reports): IAM users, and SSO/OIDC role sessions. */

@@ -231,13 +231,19 @@ describe('numbers', () => {
 });
 
 describe('login-method', () => {
-  it.each(['auto', 'docker', 'config-file'] as const)('accepts %s', (method) => {
+  it.each(['auto', 'docker', 'config-file', 'helper'] as const)('accepts %s', (method) => {
     expect(ok({ 'login-method': method }).loginMethod).toBe(method);
+  });
+
+  it('refuses helper with skip-logout: the helper lives in RUNNER_TEMP, which ends with the job', () => {
+    expect(problems({ 'login-method': 'helper', 'skip-logout': 'true' })).toEqual([
+      expect.stringMatching(/^Inputs `skip-logout: true` and `login-method: helper` do not go together/),
+    ]);
   });
 
   it.each(['Docker', 'file', 'config_file', 'cli'])('refuses %j', (value) => {
     expect(problems({ 'login-method': value })).toEqual([
-      `Input \`login-method\` must be one of auto, docker, config-file, got ${JSON.stringify(value)}.`,
+      `Input \`login-method\` must be one of auto, docker, config-file, helper, got ${JSON.stringify(value)}.`,
     ]);
   });
 });
@@ -473,7 +479,7 @@ describe('all problems together', () => {
       'Input `max-attempts` must be a whole number from 1 to 10, got "0".',
       'Input `api-timeout-seconds` must be a whole number from 1 to 300, got "x".',
       'Input `isolate-config` must be true or false, got "maybe".',
-      'Input `login-method` must be one of auto, docker, config-file, got "ssh".',
+      'Input `login-method` must be one of auto, docker, config-file, helper, got "ssh".',
     ]);
     expect(error?.message).toBe(`Invalid inputs:\n- ${error?.problems.join('\n- ')}`);
     expect(error?.name).toBe('InputError');

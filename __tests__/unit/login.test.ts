@@ -183,6 +183,21 @@ describe('login', () => {
       isolated,
       env: { PATH: '/usr/bin', KEEP: 'me' },
       verify: { env: {}, timeoutMs: 1000, attempts: 1 },
+      settings: {
+        registries: [],
+        maskPassword: true,
+        skipLogout: false,
+        maxAttempts: 1,
+        apiTimeoutSeconds: 1,
+        isolateConfig: isolated,
+        loginMethod: method,
+        roles: new Map(),
+        profiles: new Map(),
+        aliases: [],
+      },
+      installed: () => {
+        throw new Error('only the helper store installs a helper');
+      },
       warn: (text) => warnings.push(text),
     };
   }

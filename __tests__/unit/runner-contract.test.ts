@@ -18,6 +18,7 @@ interface Protocol {
   setOutput(name: string, value: string): void;
   saveState(name: string, value: string): void;
   exportVariable(name: string, value: string): void;
+  addPath(dir: string): void;
   setSecret(value: string): void;
   debug(message: string): void;
   info(message: string): void;
@@ -32,6 +33,7 @@ const CORE: Protocol = {
   setOutput: (n, v) => core.setOutput(n, v),
   saveState: (n, v) => core.saveState(n, v),
   exportVariable: (n, v) => core.exportVariable(n, v),
+  addPath: (d) => core.addPath(d),
   setSecret: (v) => core.setSecret(v),
   debug: (m) => core.debug(m),
   info: (m) => core.info(m),
@@ -59,8 +61,9 @@ const VALUES = [
   '  padded  ',
 ];
 
-const FILES = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_STEP_SUMMARY'] as const;
+const FILES = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY'] as const;
 const VARIABLE = 'ECR_LOGIN_CONTRACT_VAR';
+const PATH = process.env.PATH;
 
 // One set of files for every run (emptied before each): core.summary remembers the first summary path.
 let dir: string;
@@ -79,6 +82,7 @@ afterEach(async () => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
   delete process.env[VARIABLE];
+  process.env.PATH = PATH;
   process.exitCode = undefined;
 });
 
@@ -86,6 +90,7 @@ interface Written {
   stdout: string;
   files: Record<string, string>;
   variable: string | undefined;
+  path: string | undefined;
   exitCode: typeof process.exitCode;
   result?: unknown;
 }
@@ -104,6 +109,7 @@ async function record(api: Protocol, calls: (api: Protocol) => unknown): Promise
     vi.stubEnv(name, file);
   }
   delete process.env[VARIABLE];
+  process.env.PATH = PATH;
   process.exitCode = undefined;
   const out = captureStdout();
   let result: unknown;
@@ -118,6 +124,7 @@ async function record(api: Protocol, calls: (api: Protocol) => unknown): Promise
     stdout: normalise(out.join('')),
     files,
     variable: process.env[VARIABLE],
+    path: process.env.PATH,
     exitCode: process.exitCode,
   };
   process.exitCode = undefined;
@@ -145,6 +152,14 @@ describe('runner.ts writes what @actions/core writes', () => {
       expect(w.files.GITHUB_STATE).toContain(`ecr-login<<ghadelimiter_*\n${value}\nghadelimiter_*\n`);
       expect(w.files.GITHUB_ENV).toContain(`${VARIABLE}<<ghadelimiter_*\n${value}\n`);
       expect(w.variable).toBe(value);
+    });
+
+    it('a directory on PATH (a GITHUB_PATH line; PATH in this process too)', async () => {
+      // A line break would split the GITHUB_PATH line (core writes it anyway): we refuse it.
+      if (/[\r\n]/.test(value)) return expect(() => ours.addPath(value)).toThrow(/line break/);
+      const w = await expectSame((api) => api.addPath(value));
+      expect(w.files.GITHUB_PATH).toBe(`${value}\n`);
+      expect(w.path?.startsWith(value)).toBe(true);
     });
 
     it('masks, debug, warning and error lines', async () => {

@@ -13,10 +13,12 @@ describe('post state', () => {
         { host: '210987654321.dkr.ecr.eu-west-1.amazonaws.com', store: 'ecr-helper' },
         { host: '127.0.0.1:5000', store: 'config-file' },
         { host: '[::1]:5000', store: 'config-file' },
+        { host: '127.0.0.1:5001', store: 'helper' },
       ],
       configDir: '/home/runner/.docker',
       isolatedDir: '/tmp/ecr-login-docker-abc',
       isolatedId: ID,
+      helper: { dir: '/tmp/ecr-login-helper-abc', name: 'ecr-login-job-0123abcd', id: ID },
       expiresAt: '2030-01-01T12:00:00.000Z',
       skipLogout: true,
     };
@@ -50,6 +52,21 @@ describe('post state', () => {
     ['a bad id', '"isolatedId"', { ...good, isolatedDir: '/tmp/x', isolatedId: 'zz' }],
     ['expiresAt not a date', '"expiresAt"', { ...good, expiresAt: 'tomorrow' }],
     ['skipLogout not a boolean', '"skipLogout"', { ...good, skipLogout: 'yes' }],
+    [
+      'a relative helper dir',
+      '"helper"',
+      { ...good, helper: { dir: 'tmp/h', name: 'ecr-login-job-0123abcd', id: ID } },
+    ],
+    [
+      'a helper without an id',
+      '"helper"',
+      { ...good, helper: { dir: '/tmp/h', name: 'ecr-login-job-0123abcd' } },
+    ],
+    [
+      'a helper name not ours',
+      '"helper"',
+      { ...good, helper: { dir: '/tmp/h', name: 'osxkeychain', id: ID } },
+    ],
   ])('refuses %s, naming the field', (_, field, value) => {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     const decoded = decodeState(text);
@@ -114,5 +131,20 @@ describe('LoginRecord', () => {
       configDir: '/d',
       expiresAt: '2030-01-01T12:00:00.000Z',
     });
+  });
+
+  it('saves the helper before any host; renewed tokens set no expiry for post to warn of', () => {
+    const r = record();
+    const helper = { dir: '/tmp/ecr-login-helper-x', name: 'ecr-login-job-00000000', id: ID };
+    r.installed(helper);
+    expect(saved).toEqual([{ logins: [], configDir: '/d', helper }]);
+    r.intend([credential('h.example', new Date('2030-01-01T00:00:00Z'))], 'helper');
+    expect(saved.at(-1)).toEqual({
+      logins: [{ host: 'h.example', store: 'helper' }],
+      configDir: '/d',
+      helper,
+    });
+    r.intend([credential('f.example', new Date('2030-01-01T00:00:00Z'))], 'config-file');
+    expect(saved.at(-1)?.expiresAt).toBe('2030-01-01T00:00:00.000Z');
   });
 });

@@ -2,29 +2,17 @@
 // config.json `auths` in one locked, atomic update for the batch. No docker process is spawned.
 import { authKeysFor, readConfig, updateConfig, withoutHosts } from '../docker-config.js';
 import { afterCredentialWrite } from '../test-hooks.js';
-import type { CredentialStore, Refusal } from './store.js';
+import type { CredentialStore } from './store.js';
+import { verifyAll } from './verified.js';
 
 export const configFileStore: CredentialStore = {
   label: 'config file',
   needsDockerCli: false,
   holdsCredentials: true,
 
-  async add(credentials, { dir, env, verify, tools }) {
-    const results = await Promise.all(credentials.map((c) => tools.verify(c, verify)));
-    const refused: Refusal[] = [];
-    const verified = credentials.filter((credential, i) => {
-      const result = results[i];
-      if (result?.ok) return true;
-      refused.push({
-        credential,
-        outcome: {
-          store: 'config-file',
-          ...(result?.status !== undefined ? { status: result.status } : {}),
-          detail: result?.message ?? '',
-        },
-      });
-      return false;
-    });
+  async add(credentials, context) {
+    const { dir, env } = context;
+    const { verified, refused } = await verifyAll(credentials, context, 'config-file');
     if (verified.length > 0) {
       await updateConfig(dir, (c) => ({
         ...c,

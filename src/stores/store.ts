@@ -3,16 +3,25 @@
 // they are handed (so main's bundle loads the docker CLI lazily and post's loads no HTTP client).
 import type { LoginOutcome } from '../diagnose-login.js';
 import type { DockerResult, dockerLogin } from '../docker-cli.js';
-import type { DockerCredential } from '../types.js';
+import type { DockerCredential, HelperRecord, Settings } from '../types.js';
 import type { VerifySettings, verifyCredential } from '../verify.js';
 
 export interface AddContext {
   /** The docker config directory our credentials go to. */
   dir: string;
   env: NodeJS.ProcessEnv;
+  /** Every input (the helper store records the token API settings and each host's request). */
+  settings: Settings;
   /** The `http-proxy` input, the timeout and the attempts for talking to registries. */
   verify: VerifySettings;
-  tools: { verify: typeof verifyCredential; dockerLogin: typeof dockerLogin };
+  tools: {
+    verify: typeof verifyCredential;
+    dockerLogin: typeof dockerLogin;
+    /** The credential helper bundle its launcher runs; default dist/helper/index.js beside main's bundle. */
+    helperBundle?: string;
+  };
+  /** Records the credential helper's home in post's state, before any config names it. */
+  installed: (helper: HelperRecord) => void;
   /** A warning for the job log. */
   warn: (text: string) => void;
 }
@@ -20,6 +29,8 @@ export interface AddContext {
 export interface RemoveContext {
   dir: string;
   env: NodeJS.ProcessEnv;
+  /** The credential helper main installed (from post's state, checked), if any. */
+  helper?: HelperRecord;
   tools: { dockerLogout: (host: string, env: NodeJS.ProcessEnv) => Promise<DockerResult> };
   debug: (message: string) => void;
   /** Where a store says what it could not remove (post only warns: cleanup never fails the job). */
@@ -42,6 +53,8 @@ export interface CredentialStore {
    * False for a store that only checks a helper which fetches tokens of its own.
    */
   holdsCredentials: boolean;
+  /** Whether the store keeps its tokens fresh itself (the job's credential helper): their expiry never limits the job. */
+  renewsTokens?: boolean;
   /** Adds the credentials; the state already names those it holds (login records them before calling). */
   add(credentials: readonly DockerCredential[], context: AddContext): Promise<Refusal[]>;
   remove(hosts: readonly string[], context: RemoveContext): Promise<void>;
