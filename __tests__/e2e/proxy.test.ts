@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bypassesProxy, proxyFor } from '../../src/proxy.js';
+import { bypassesProxy, proxyFor } from '../../src/net/proxy.js';
 import { freePort, makeTempDir, removeDir } from '../support/daemon.js';
 import { type ProxyServer, requireTool, startProxy } from '../support/proxy.js';
 import type { ActionRun, RunActionOptions } from '../support/runner.js';
@@ -22,7 +22,7 @@ const SESSION_TOKEN = 'IQoJb3JpZ2luX2VjEProxyE2ESessionTokenDoNotPrint';
 const PROXY_USER = 'ci-proxy-user';
 const PROXY_PASSWORD = 'Pr0xy-Secret%40Pass';
 
-describe('NO_PROXY / proxy selection rules (src/proxy.ts)', () => {
+describe('NO_PROXY / proxy selection rules (src/net/proxy.ts)', () => {
   const at = (url: string) => new URL(url);
   it.each([
     ['exact host', 'api.ecr.us-east-1.amazonaws.com', 'https://api.ecr.us-east-1.amazonaws.com', true],

@@ -1,7 +1,7 @@
 // runBounded with real processes: a hung grandchild holding the pipes (as a credential helper holds the
 // docker CLI's stderr) is killed with its parent at the deadline, and the call returns then.
 import { describe, expect, it, vi } from 'vitest';
-import { runBounded } from '../../src/bounded-exec.js';
+import { runBounded } from '../../src/docker/bounded-exec.js';
 import { alive } from '../support/credential-helpers.js';
 
 const node = process.execPath;

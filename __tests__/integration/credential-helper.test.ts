@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runHelper } from '../../src/credential-helper.js';
+import { runHelper } from '../../src/helper/answer.js';
 import {
   CACHE_DIR_VARIABLE,
   type CacheEntry,

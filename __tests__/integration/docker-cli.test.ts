@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dockerLogin, dockerLogout } from '../../src/docker-cli.js';
+import { dockerLogin, dockerLogout } from '../../src/docker/docker-cli.js';
 import { type Registry, requireTool, startRegistry } from '../support/registry.js';
 
 // The real docker CLI (client side only, no daemon) against a real registry with htpasswd auth.

@@ -8,8 +8,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lockFile } from '../../src/config-lock.js';
-import { readConfig, removeStrayTemps, updateConfig, withoutHosts } from '../../src/docker-config.js';
+import { lockFile } from '../../src/docker/config-lock.js';
+import { readConfig, removeStrayTemps, updateConfig, withoutHosts } from '../../src/docker/docker-config.js';
 import { waitFor } from '../support/daemon.js';
 
 const OURS = '123456789012.dkr.ecr.us-east-1.amazonaws.com';

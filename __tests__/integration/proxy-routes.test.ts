@@ -1,10 +1,10 @@
 // The /v2/ check and the token API through a REAL tinyproxy: a proxy variable without a scheme is used as
 // http://, and a proxy that refuses us (407) is named, without its password, as refusing authentication.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ECR } from '../../src/aws-env.js';
-import { describeApiFailure } from '../../src/diagnose.js';
-import { getAuthorizationToken } from '../../src/token-api.js';
-import { verifyCredential } from '../../src/verify.js';
+import { describeApiFailure } from '../../src/diagnose/api.js';
+import { ECR } from '../../src/ecr/aws-env.js';
+import { getAuthorizationToken } from '../../src/ecr/token-api.js';
+import { verifyCredential } from '../../src/net/verify.js';
 import { type EcrStandIn, startEcrStandIn } from '../support/ecr-stand-in.js';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.js';
 import { type ProxyServer, requireTool, startProxy } from '../support/proxy.js';

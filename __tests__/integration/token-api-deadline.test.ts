@@ -2,8 +2,8 @@
 // the headers and then stalls, or trickles one byte at a time (which resets any socket-idle timer),
 // must not hold the step until the job timeout.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { getAuthorizationToken } from '../../src/token-api.js';
-import type { TokenRequest } from '../../src/token-plan.js';
+import { getAuthorizationToken } from '../../src/ecr/token-api.js';
+import type { TokenRequest } from '../../src/ecr/token-plan.js';
 import { type EcrStandIn, startEcrStandIn } from '../support/ecr-stand-in.js';
 
 const request: TokenRequest = {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 import { afterAll, describe, it } from 'vitest';
-import { type VerifySettings, verifyCredential } from '../../src/verify.js';
+import { type VerifySettings, verifyCredential } from '../../src/net/verify.js';
 
 const TOKEN = Buffer.from('AWS:probe-password').toString('base64');
 

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parseSettings } from '../../src/inputs.js';
+import { parseSettings } from '../../src/action/inputs.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const action = parse(readFileSync(join(root, 'action.yml'), 'utf8')) as {

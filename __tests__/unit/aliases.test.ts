@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { aliasCredentials } from '../../src/aliases.js';
-import { type PrivateRegistry, parseRegistryItem } from '../../src/registry.js';
-import type { Alias, DockerCredential } from '../../src/types.js';
+import type { Alias, DockerCredential } from '../../src/action/types.js';
+import { aliasCredentials } from '../../src/ecr/aliases.js';
+import { type PrivateRegistry, parseRegistryItem } from '../../src/ecr/registry.js';
 
 const target = (item: string): PrivateRegistry => {
   const r = parseRegistryItem(item, 'us-east-1');

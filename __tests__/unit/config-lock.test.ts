@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LOCK_DEFAULTS, lockFile, lockOptions, withConfigLock } from '../../src/config-lock.js';
+import { LOCK_DEFAULTS, lockFile, lockOptions, withConfigLock } from '../../src/docker/config-lock.js';
 
 // A hook after the lock's stat, to play another job acting between a waiter's look and its move.
 const hooks = vi.hoisted(() => ({

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { DockerCredential } from '../../src/action/types.js';
 import {
   type AuthorizationData,
   credentialsFor,
   decodeToken,
   endpointHost,
   orderCredentials,
-} from '../../src/credentials.js';
-import { parseRegistryList, type Registry } from '../../src/registry.js';
-import { planTokenRequests, type TokenRequest } from '../../src/token-plan.js';
-import type { DockerCredential } from '../../src/types.js';
+} from '../../src/ecr/credentials.js';
+import { parseRegistryList, type Registry } from '../../src/ecr/registry.js';
+import { planTokenRequests, type TokenRequest } from '../../src/ecr/token-plan.js';
 
 const A = '111111111111';
 const B = '222222222222';

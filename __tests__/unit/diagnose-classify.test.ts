@@ -1,6 +1,6 @@
 // classify: the error's shape → a typed failure kind, without I/O. Shapes as the SDK and Node raise them.
 import { describe, expect, it } from 'vitest';
-import { classify, type Failure } from '../../src/diagnose-classify.js';
+import { classify, type Failure } from '../../src/diagnose/classify.js';
 
 function awsError(name: string, message: string, extra: Record<string, unknown> = {}) {
   return Object.assign(new Error(message), { name, $fault: 'client', $metadata: {}, ...extra });

@@ -1,10 +1,10 @@
 // render: failure kind + facts → one paragraph with the cause and the fix; describeApiFailure adds AWS's
 // request ID and scrubs secrets. Facts are given here, so nothing is asked of AWS.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ECR, ECR_PUBLIC } from '../../src/aws-env.js';
-import { describeApiFailure, render } from '../../src/diagnose.js';
-import type { Failure, FailureKind } from '../../src/diagnose-classify.js';
-import type { ApiCall, Facts } from '../../src/diagnose-facts.js';
+import { describeApiFailure, render } from '../../src/diagnose/api.js';
+import type { Failure, FailureKind } from '../../src/diagnose/classify.js';
+import type { ApiCall, Facts } from '../../src/diagnose/facts.js';
+import { ECR, ECR_PUBLIC } from '../../src/ecr/aws-env.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzRENDERKEY';
 const PROXY_PASSWORD = 'pr0xy-p@ss';

@@ -2,11 +2,11 @@
 // login failure only AWS can produce (hand-made). The diagnoses of real failures are in
 // __tests__/integration/diagnose.test.ts.
 import { describe, expect, it } from 'vitest';
-import { credentialVariablesNote } from '../../src/diagnose.js';
-import { clockSkewSeconds } from '../../src/diagnose-facts.js';
-import { describeLoginFailure } from '../../src/diagnose-login.js';
-import { principalName, roleArnOfSession } from '../../src/identity.js';
-import { proxyNote, scrub } from '../../src/message.js';
+import { credentialVariablesNote } from '../../src/diagnose/api.js';
+import { clockSkewSeconds } from '../../src/diagnose/facts.js';
+import { describeLoginFailure } from '../../src/diagnose/login.js';
+import { proxyNote, scrub } from '../../src/diagnose/message.js';
+import { principalName, roleArnOfSession } from '../../src/ecr/identity.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY';
 const PROXY_PASSWORD = 'pr0xy-Pa55word';

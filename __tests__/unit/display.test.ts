@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { display, redactUrls, redactUserinfo } from '../../src/display.js';
+import { display, redactUrls, redactUserinfo } from '../../src/diagnose/display.js';
 
 describe('display', () => {
   it.each<[string, string]>([

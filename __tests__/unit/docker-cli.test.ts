@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BoundedOptions, BoundedResult } from '../../src/bounded-exec.js';
+import type { BoundedOptions, BoundedResult } from '../../src/docker/bounded-exec.js';
 import {
   cleanDockerOutput,
   DOCKER_RETRY,
@@ -12,7 +12,7 @@ import {
   dockerPath,
   type Exec,
   isTransientDockerError,
-} from '../../src/docker-cli.js';
+} from '../../src/docker/docker-cli.js';
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const PASSWORD = 'eyJwYXlsb2FkIjoic2VjcmV0LXBhc3N3b3JkIn0=';

@@ -28,8 +28,8 @@ import {
   restoreUserEntries,
   updateConfig,
   withoutHosts,
-} from '../../src/docker-config.js';
-import { machineTag } from '../../src/process-owner.js';
+} from '../../src/docker/docker-config.js';
+import { machineTag } from '../../src/docker/process-owner.js';
 
 const A = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const B = '210987654321.dkr.ecr.eu-west-1.amazonaws.com';

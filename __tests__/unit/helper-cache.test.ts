@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DockerCredential } from '../../src/action/types.js';
 import {
   type CacheEntry,
   entryFile,
@@ -14,7 +15,6 @@ import {
   readEntry,
   writeEntry,
 } from '../../src/helper/cache.js';
-import type { DockerCredential } from '../../src/types.js';
 
 const HOST = '111111111111.dkr.ecr.eu-west-1.amazonaws.com';
 const SECRET = 'cache-unit-password-0123456789';

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { DockerConfig } from '../../src/docker-config.js';
 import {
   classifyHelperFailure,
   describeHelperFailure,
   type HelperCause,
   type HelperFailure,
   helperFailureOf,
-} from '../../src/helper-failure.js';
-import { secretForms } from '../../src/message.js';
-import { storeHelperFor } from '../../src/store-helper.js';
+} from '../../src/diagnose/helper.js';
+import { secretForms } from '../../src/diagnose/message.js';
+import type { DockerConfig } from '../../src/docker/docker-config.js';
+import { storeHelperFor } from '../../src/docker/store-helper.js';
 
 const HOST = '111111111111.dkr.ecr.us-east-1.amazonaws.com';
 const SECRET = `eyJwYXlsb2FkIjoi${'x'.repeat(3172)}`;

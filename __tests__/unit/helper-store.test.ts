@@ -5,11 +5,11 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DockerCredential, HelperRecord, Settings } from '../../src/action/types.js';
+import { parseRegistryItem } from '../../src/ecr/registry.js';
 import { readEntry } from '../../src/helper/cache.js';
-import { parseRegistryItem } from '../../src/registry.js';
 import { helperStore, hostRequest, withoutHelper } from '../../src/stores/helper.js';
 import type { AddContext } from '../../src/stores/store.js';
-import type { DockerCredential, HelperRecord, Settings } from '../../src/types.js';
 
 const HOST = '111111111111.dkr.ecr-fips.us-gov-west-1.amazonaws.com';
 const PASSWORD = 'helper-store-unit-password';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InputError, LIMITS, parseSettings } from '../../src/inputs.js';
-import { planTokens } from '../../src/token-plan.js';
-import type { Settings } from '../../src/types.js';
+import { InputError, LIMITS, parseSettings } from '../../src/action/inputs.js';
+import type { Settings } from '../../src/action/types.js';
+import { planTokens } from '../../src/ecr/token-plan.js';
 import { loadAction } from '../support/runner.js';
 
 const A = '111111111111';

@@ -2,7 +2,7 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIsolatedConfig } from '../../src/isolate.js';
+import { createIsolatedConfig } from '../../src/docker/isolate.js';
 
 let root: string;
 let runnerTemp: string;

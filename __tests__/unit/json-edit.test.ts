@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editJson } from '../../src/json-edit.js';
+import { editJson } from '../../src/docker/json-edit.js';
 
 const H = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const ours = { auth: 'QVdTOnB3' };

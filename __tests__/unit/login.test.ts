@@ -3,13 +3,13 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DockerResult } from '../../src/docker-cli.js';
-import type { DockerConfig } from '../../src/docker-config.js';
-import { type LoginSetup, login, needsDocker, preflight } from '../../src/login.js';
+import { type LoginSetup, login, needsDocker, preflight } from '../../src/action/login.js';
+import type { DockerCredential, LoginMethod, StoreName } from '../../src/action/types.js';
+import type { DockerResult } from '../../src/docker/docker-cli.js';
+import type { DockerConfig } from '../../src/docker/docker-config.js';
+import type { VerifyResult, VerifySettings } from '../../src/net/verify.js';
 import { chooseStore } from '../../src/stores/index.js';
 import type { AddContext } from '../../src/stores/store.js';
-import type { DockerCredential, LoginMethod, StoreName } from '../../src/types.js';
-import type { VerifyResult, VerifySettings } from '../../src/verify.js';
 import { type HelperBehaviour, installHelper } from '../support/credential-helpers.js';
 
 const H1 = '111111111111.dkr.ecr.us-east-1.amazonaws.com';

@@ -12,12 +12,12 @@ import {
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type DockerResult, dockerLogin, dockerPath, type Exec } from '../../src/docker-cli.js';
-import { OWNER_MARKER } from '../../src/isolate.js';
-import { type MainDeps, runMain } from '../../src/main.js';
-import type { PostState } from '../../src/state.js';
-import { getAuthorizationToken } from '../../src/token-api.js';
-import type { VerifyResult } from '../../src/verify.js';
+import { type MainDeps, runMain } from '../../src/action/main.js';
+import type { PostState } from '../../src/action/state.js';
+import { type DockerResult, dockerLogin, dockerPath, type Exec } from '../../src/docker/docker-cli.js';
+import { OWNER_MARKER } from '../../src/docker/isolate.js';
+import { getAuthorizationToken } from '../../src/ecr/token-api.js';
+import type { VerifyResult } from '../../src/net/verify.js';
 import { BAD_INPUT_ACCOUNT, BAD_INPUTS } from '../support/bad-inputs.js';
 import { parseFileCommands } from '../support/file-commands.js';
 import { loadAction } from '../support/runner.js';

@@ -1,10 +1,10 @@
 // One partition list (registry.ts PARTITIONS): every rule built on it covers each partition, and the
 // registry hosts we derive agree with the AWS SDK's own partition data (through its endpoint rules).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ECR } from '../../src/aws-env.js';
-import { parseSettings } from '../../src/inputs.js';
-import { PARTITIONS, type Partition, parseRegistryItem, partitionOfRegion } from '../../src/registry.js';
-import { endpointFor } from '../../src/token-api.js';
+import { parseSettings } from '../../src/action/inputs.js';
+import { ECR } from '../../src/ecr/aws-env.js';
+import { PARTITIONS, type Partition, parseRegistryItem, partitionOfRegion } from '../../src/ecr/registry.js';
+import { endpointFor } from '../../src/ecr/token-api.js';
 import { loadAction } from '../support/runner.js';
 
 const ACCOUNT = '123456789012';

@@ -3,11 +3,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DockerResult } from '../../src/docker-cli.js';
-import { OWNER_MARKER } from '../../src/isolate.js';
-import { type PostDeps, runPost } from '../../src/post.js';
-import { machineTag } from '../../src/process-owner.js';
-import { encodeState, type PostState, STATE_KEY } from '../../src/state.js';
+import { type PostDeps, runPost } from '../../src/action/post.js';
+import { encodeState, type PostState, STATE_KEY } from '../../src/action/state.js';
+import type { DockerResult } from '../../src/docker/docker-cli.js';
+import { OWNER_MARKER } from '../../src/docker/isolate.js';
+import { machineTag } from '../../src/docker/process-owner.js';
 import { captureStdout } from '../support/stdout.js';
 
 // Counts reads of the config lock: a step waiting for another job's lock reads it on every look.

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { onPrivateCopy, sweepPrivateCopies } from '../../src/private-copy.js';
-import { machineTag } from '../../src/process-owner.js';
+import { onPrivateCopy, sweepPrivateCopies } from '../../src/docker/private-copy.js';
+import { machineTag } from '../../src/docker/process-owner.js';
 
 let root: string;
 let runnerTemp: string;

@@ -4,16 +4,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ECR } from '../../src/aws-env.js';
-import { describeApiFailure } from '../../src/diagnose.js';
+import { describeApiFailure } from '../../src/diagnose/api.js';
+import { ECR } from '../../src/ecr/aws-env.js';
 import {
   checkProfiles,
   ProfileError,
   profileNames,
   profileResolver,
   unknownProfilesMessage,
-} from '../../src/profiles.js';
-import type { ApiSettings } from '../../src/token-api.js';
+} from '../../src/ecr/profiles.js';
+import type { ApiSettings } from '../../src/ecr/token-api.js';
 import { captureStdout } from '../support/stdout.js';
 
 let dir: string;

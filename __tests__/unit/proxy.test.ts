@@ -1,7 +1,7 @@
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { describe, expect, it } from 'vitest';
-import { agentFor, bypassesProxy, proxyFor, proxyRefusal, proxySetting } from '../../src/proxy.js';
+import { agentFor, bypassesProxy, proxyFor, proxyRefusal, proxySetting } from '../../src/net/proxy.js';
 
 const API = 'https://api.ecr.us-east-1.amazonaws.com';
 

@@ -1,9 +1,9 @@
 // The per-registry inputs (registry-roles by account, registry-profiles, registry-aliases) through
 // parseSettings and planTokens: which registry gets which value, precedence, how token calls are grouped, every rejection.
 import { describe, expect, it } from 'vitest';
-import { InputError, parseSettings } from '../../src/inputs.js';
-import { planTokens } from '../../src/token-plan.js';
-import type { Settings } from '../../src/types.js';
+import { InputError, parseSettings } from '../../src/action/inputs.js';
+import type { Settings } from '../../src/action/types.js';
+import { planTokens } from '../../src/ecr/token-plan.js';
 
 const A = '111111111111';
 const B = '222222222222';

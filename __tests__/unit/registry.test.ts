@@ -7,7 +7,7 @@ import {
   parseRegistryList,
   partitionOfRegion,
   type Registry,
-} from '../../src/registry.js';
+} from '../../src/ecr/registry.js';
 
 const ACCOUNT = '123456789012';
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;

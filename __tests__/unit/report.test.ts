@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { outputKey, outputsFor, renderSummary } from '../../src/report.js';
-import type { DockerCredential, Login, StoreName } from '../../src/types.js';
+import { outputKey, outputsFor, renderSummary } from '../../src/action/report.js';
+import type { DockerCredential, Login, StoreName } from '../../src/action/types.js';
 
 function cred(host: string, password: string, expiresAt: string, order: number): Login {
   return {

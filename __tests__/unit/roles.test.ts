@@ -1,8 +1,8 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AssumeRoleError, roleAssumer, sessionName } from '../../src/roles.js';
-import type { ApiSettings } from '../../src/token-api.js';
+import { AssumeRoleError, roleAssumer, sessionName } from '../../src/ecr/roles.js';
+import type { ApiSettings } from '../../src/ecr/token-api.js';
 import { captureStdout } from '../support/stdout.js';
 
 const ROLE_A = 'arn:aws:iam::111111111111:role/ecr-pull';

@@ -1,4 +1,4 @@
-// Contract: for the same calls, src/runner.ts writes exactly what @actions/core writes (stdout workflow
+// Contract: for the same calls, src/action/runner.ts writes exactly what @actions/core writes (stdout workflow
 // commands, the GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV / GITHUB_STEP_SUMMARY files, process.env and the
 // exit code), heredoc delimiters aside (random in both). @actions/core is a devDependency for this test
 // only: the runner emulator and runner.ts share one reading of the protocol, so this is the independent
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import * as ours from '../../src/runner.js';
+import * as ours from '../../src/action/runner.js';
 import { captureStdout } from '../support/stdout.js';
 
 /** The calls both implementations offer, with one signature. */

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import * as runner from '../../src/runner.js';
+import * as runner from '../../src/action/runner.js';
 import { parseFileCommands } from '../support/file-commands.js';
 import { captureStdout } from '../support/stdout.js';
 

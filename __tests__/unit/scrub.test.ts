@@ -1,10 +1,10 @@
 // Text from outside (a registry's status line, docker's output, an API message) is printed only scrubbed of
 // every secret form and unable to forge a workflow command.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { describeLoginFailure } from '../../src/diagnose-login.js';
-import { secretForms } from '../../src/message.js';
-import * as runner from '../../src/runner.js';
-import type { DockerCredential } from '../../src/types.js';
+import * as runner from '../../src/action/runner.js';
+import type { DockerCredential } from '../../src/action/types.js';
+import { describeLoginFailure } from '../../src/diagnose/login.js';
+import { secretForms } from '../../src/diagnose/message.js';
 import { captureStdout } from '../support/stdout.js';
 
 const PASSWORD = 'eyJwYXlsb2FkIjoiZ2l2ZW4tcGFzc3dvcmQtNzcifQ';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeState, encodeState, LoginRecord, type PostState } from '../../src/state.js';
-import type { DockerCredential } from '../../src/types.js';
+import { decodeState, encodeState, LoginRecord, type PostState } from '../../src/action/state.js';
+import type { DockerCredential } from '../../src/action/types.js';
 
 const ID = '0123456789abcdef0123456789abcdef';
 

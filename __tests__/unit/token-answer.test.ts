@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AuthorizationData } from '../../src/credentials.js';
-import { MAX_TOKEN_CHARS, validateAuthorizationData } from '../../src/token-answer.js';
-import type { TokenRequest } from '../../src/token-plan.js';
+import type { AuthorizationData } from '../../src/ecr/credentials.js';
+import { MAX_TOKEN_CHARS, validateAuthorizationData } from '../../src/ecr/token-answer.js';
+import type { TokenRequest } from '../../src/ecr/token-plan.js';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 const b64 = (s: string) => Buffer.from(s).toString('base64');

@@ -6,10 +6,15 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AttemptDeadlineHandler } from '../../src/attempt-deadline.js';
-import { ECR, ECR_PUBLIC, type Service, STS } from '../../src/aws-env.js';
-import { type ApiSettings, clientConfig, endpointFor, getAuthorizationToken } from '../../src/token-api.js';
-import type { TokenRequest } from '../../src/token-plan.js';
+import { AttemptDeadlineHandler } from '../../src/ecr/attempt-deadline.js';
+import { ECR, ECR_PUBLIC, type Service, STS } from '../../src/ecr/aws-env.js';
+import {
+  type ApiSettings,
+  clientConfig,
+  endpointFor,
+  getAuthorizationToken,
+} from '../../src/ecr/token-api.js';
+import type { TokenRequest } from '../../src/ecr/token-plan.js';
 
 const ecr = mockClient(ECRClient);
 const ecrPublic = mockClient(ECRPUBLICClient);

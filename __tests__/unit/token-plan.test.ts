@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseRegistryList, type Registry } from '../../src/registry.js';
-import { planTokenRequests, type TokenRequest } from '../../src/token-plan.js';
+import { parseRegistryList, type Registry } from '../../src/ecr/registry.js';
+import { planTokenRequests, type TokenRequest } from '../../src/ecr/token-plan.js';
 
 /** Parses a registry list that must be valid. */
 function registries(text: string, region = 'us-east-1'): Registry[] {

@@ -1,5 +1,5 @@
 import { read } from 'node:fs';
-import { runHelper } from '../credential-helper.js';
+import { runHelper } from '../helper/answer.js';
 
 const STDIN_LIMIT = 64 * 1024;
 const STDIN_TIMEOUT_MS = 10_000;

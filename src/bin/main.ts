@@ -1,3 +1,3 @@
-import { runMain } from '../main.js';
+import { runMain } from '../action/main.js';
 
 await runMain();

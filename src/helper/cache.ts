@@ -4,8 +4,8 @@
 // a start-up measurably) and never the AWS SDK.
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ECR, ECR_PUBLIC, GLOBAL_ENDPOINT_VARIABLE, STS } from '../aws-env.js';
-import type { DockerCredential } from '../types.js';
+import type { DockerCredential } from '../action/types.js';
+import { ECR, ECR_PUBLIC, GLOBAL_ENDPOINT_VARIABLE, STS } from '../ecr/aws-env.js';
 
 /** A cached token this close to expiry is refreshed before it is handed out (the README states it). */
 export const REFRESH_MARGIN_SECONDS = 30 * 60;

@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { OWNER_MARKER } from '../isolate.js';
-import type { HelperRecord } from '../types.js';
+import type { HelperRecord } from '../action/types.js';
+import { OWNER_MARKER } from '../docker/isolate.js';
 import { CACHE_DIR_VARIABLE } from './cache.js';
 
 const LAUNCHER_PREFIX = 'docker-credential-';

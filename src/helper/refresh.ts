@@ -1,12 +1,12 @@
 // Renews one host's cached token: the host's token request again, signed with the AWS credentials of the
 // client that asked (so a later configure-aws-credentials step, an instance profile or pod identity is
 // followed). The credential helper loads this module, and with it the AWS SDK, only for a refresh.
-import { decodeToken } from '../credentials.js';
-import type { Partition } from '../registry.js';
-import { validateAuthorizationData } from '../token-answer.js';
-import { getAuthorizationToken } from '../token-api.js';
-import type { TokenRequest } from '../token-plan.js';
-import { apiSettings, describeTokenFailure } from '../tokens.js';
+import { decodeToken } from '../ecr/credentials.js';
+import type { Partition } from '../ecr/registry.js';
+import { validateAuthorizationData } from '../ecr/token-answer.js';
+import { getAuthorizationToken } from '../ecr/token-api.js';
+import type { TokenRequest } from '../ecr/token-plan.js';
+import { apiSettings, describeTokenFailure } from '../ecr/tokens.js';
 import { type CacheEntry, RECORDED_VARIABLES } from './cache.js';
 
 type Env = NodeJS.ProcessEnv;

@@ -1,6 +1,6 @@
 // Renews a host's cached token for the credential helper, loaded only when one is close to expiry (the
 // lock and the AWS SDK stay out of an answer from the cache).
-import { LOCK_DEFAULTS, withConfigLock } from '../config-lock.js';
+import { LOCK_DEFAULTS, withConfigLock } from '../docker/config-lock.js';
 import { type CacheEntry, entryFile, needsRefresh, readEntry, writeEntry } from './cache.js';
 
 /** The longest refresh the SDK can make: every attempt times out, with its longest backoff in between. */

@@ -1,7 +1,8 @@
 // The config-file store: every credential is verified at /v2/ (all at once), then written straight into
 // config.json `auths` in one locked, atomic update for the batch. No docker process is spawned.
-import { authKeysFor, readConfig, updateConfig, withoutHosts } from '../docker-config.js';
-import { afterCredentialWrite } from '../test-hooks.js';
+
+import { afterCredentialWrite } from '../action/test-hooks.js';
+import { authKeysFor, readConfig, updateConfig, withoutHosts } from '../docker/docker-config.js';
 import type { CredentialStore } from './store.js';
 import { verifyAll } from './verified.js';
 

@@ -1,9 +1,10 @@
 // What the docker-CLI store does after `docker login` so podman, skopeo and buildah (containers/image) see
 // the credential too: they read `auths` and `credHelpers`, never `credsStore` or docker's platform default.
-import { type DockerConfig, updateConfig } from '../docker-config.js';
-import { findOnPath } from '../path-lookup.js';
-import { storeHelperFor } from '../store-helper.js';
-import type { DockerCredential } from '../types.js';
+
+import type { DockerCredential } from '../action/types.js';
+import { type DockerConfig, updateConfig } from '../docker/docker-config.js';
+import { findOnPath } from '../docker/path-lookup.js';
+import { storeHelperFor } from '../docker/store-helper.js';
 
 /**
  * After `docker login` put a credential into the `credsStore` they ignore, containers/image clients would

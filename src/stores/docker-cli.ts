@@ -6,7 +6,9 @@
 // under the lock. The copy may hold other credentials: 0600 in a 0700 directory, removed at once. After the
 // logins, hosts whose credential went to a credsStore get an `auths` copy for podman, skopeo and buildah.
 
-import type { DockerResult } from '../docker-cli.js';
+import { afterCredentialWrite } from '../action/test-hooks.js';
+import type { DockerCredential } from '../action/types.js';
+import type { DockerResult } from '../docker/docker-cli.js';
 import {
   authKeysFor,
   type DockerConfig,
@@ -14,10 +16,8 @@ import {
   readConfig,
   restoreUserEntries,
   updateConfig,
-} from '../docker-config.js';
-import { onPrivateCopy } from '../private-copy.js';
-import { afterCredentialWrite } from '../test-hooks.js';
-import type { DockerCredential } from '../types.js';
+} from '../docker/docker-config.js';
+import { onPrivateCopy } from '../docker/private-copy.js';
 import { configFileStore } from './config-file.js';
 import { showToContainersImage } from './containers-image.js';
 import type { CredentialStore, Refusal } from './store.js';

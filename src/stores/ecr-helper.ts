@@ -4,9 +4,9 @@
 // in to: add checks that the helper is on PATH and that its `get` for the host answers a credential in time
 // (which proves the AWS credentials it will use) and writes nothing; there is nothing to remove. The
 // answer's secret is never kept.
-import { runBounded } from '../bounded-exec.js';
-import type { DockerConfig } from '../docker-config.js';
-import { findOnPath } from '../path-lookup.js';
+import { runBounded } from '../docker/bounded-exec.js';
+import type { DockerConfig } from '../docker/docker-config.js';
+import { findOnPath } from '../docker/path-lookup.js';
 import type { CredentialStore, Refusal } from './store.js';
 
 export const ECR_HELPER = 'ecr-login';

@@ -6,12 +6,12 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type DockerConfig, readConfig, updateConfig } from '../docker-config.js';
+import * as runner from '../action/runner.js';
+import type { DockerCredential } from '../action/types.js';
+import { type DockerConfig, readConfig, updateConfig } from '../docker/docker-config.js';
+import { partitionOfRegion, type Registry } from '../ecr/registry.js';
 import { type HostRequest, newEntry, REFRESH_MARGIN_SECONDS, writeEntry } from '../helper/cache.js';
 import { credHelperEntries, installHelper, removeHelper } from '../helper/launcher.js';
-import { partitionOfRegion, type Registry } from '../registry.js';
-import * as runner from '../runner.js';
-import type { DockerCredential } from '../types.js';
 import type { CredentialStore } from './store.js';
 import { verifyAll } from './verified.js';
 

@@ -1,8 +1,9 @@
 // Every credential store, by name, and the rule that picks one per host. Adding a store: one file
 // implementing CredentialStore, one line in STORES (its key is the name state and post know it by), and
 // its case in chooseStore.
-import { type DockerConfig, helperFor } from '../docker-config.js';
-import type { LoginMethod, StoreName } from '../types.js';
+
+import type { LoginMethod, StoreName } from '../action/types.js';
+import { type DockerConfig, helperFor } from '../docker/docker-config.js';
 import { configFileStore } from './config-file.js';
 import { dockerCliStore } from './docker-cli.js';
 import { ecrHelperStore, servedByEcrHelper } from './ecr-helper.js';

@@ -1,10 +1,11 @@
 // A credential store: one way a credential reaches the registry clients. Each store adds and removes its
 // own credentials side by side, so post undoes exactly what main did. Stores do I/O only through the tools
 // they are handed (so main's bundle loads the docker CLI lazily and post's loads no HTTP client).
-import type { LoginOutcome } from '../diagnose-login.js';
-import type { DockerResult, dockerLogin } from '../docker-cli.js';
-import type { DockerCredential, HelperRecord, Settings } from '../types.js';
-import type { VerifySettings, verifyCredential } from '../verify.js';
+
+import type { DockerCredential, HelperRecord, Settings } from '../action/types.js';
+import type { LoginOutcome } from '../diagnose/login.js';
+import type { DockerResult, dockerLogin } from '../docker/docker-cli.js';
+import type { VerifySettings, verifyCredential } from '../net/verify.js';
 
 export interface AddContext {
   /** The docker config directory our credentials go to. */

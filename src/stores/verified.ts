@@ -1,6 +1,6 @@
 // The /v2/ check a store makes before it writes credentials itself (the docker CLI makes its own): every
 // credential at once; the refused ones come back with the registry's answer for the diagnosis.
-import type { DockerCredential, StoreName } from '../types.js';
+import type { DockerCredential, StoreName } from '../action/types.js';
 import type { AddContext, Refusal } from './store.js';
 
 export async function verifyAll(

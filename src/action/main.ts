@@ -1,18 +1,18 @@
 // The main step: inputs → token plan → tokens (all regions at once) → logins, store by store → report.
 
-import type { dockerLogin } from './docker-cli.js';
-import { configDir } from './docker-config.js';
+import type { dockerLogin } from '../docker/docker-cli.js';
+import { configDir } from '../docker/docker-config.js';
+import { prepareConfigDir } from '../docker/isolate.js';
+import { sweepPrivateCopies } from '../docker/private-copy.js';
+import { getAuthorizationToken } from '../ecr/token-api.js';
+import { planTokens } from '../ecr/token-plan.js';
+import { fetchTokens, type GetToken } from '../ecr/tokens.js';
+import { verifyCredential } from '../net/verify.js';
 import { InputError, parseSettings } from './inputs.js';
-import { prepareConfigDir } from './isolate.js';
 import { login, loginSetup, runnerProblem } from './login.js';
-import { sweepPrivateCopies } from './private-copy.js';
 import { report } from './report.js';
 import * as runner from './runner.js';
 import { LoginRecord, STATE_KEY } from './state.js';
-import { getAuthorizationToken } from './token-api.js';
-import { planTokens } from './token-plan.js';
-import { fetchTokens, type GetToken } from './tokens.js';
-import { verifyCredential } from './verify.js';
 
 export interface MainDeps {
   env: NodeJS.ProcessEnv;
@@ -22,7 +22,7 @@ export interface MainDeps {
 }
 
 // The docker CLI module loads only when a login needs it: most runs never do.
-const dockerCli = () => import('./docker-cli.js');
+const dockerCli = () => import('../docker/docker-cli.js');
 const defaults = (): MainDeps => ({
   env: process.env,
   getToken: getAuthorizationToken,

@@ -1,7 +1,7 @@
 // Types shared across modules, one home each: a type used by more than one module lives here, not in
 // whichever consumer came first.
-import type { PrivateRegistry, Registry } from './registry.js';
-import type { STORES } from './stores/index.js';
+import type { PrivateRegistry, Registry } from '../ecr/registry.js';
+import type { STORES } from '../stores/index.js';
 
 /** The `login-method` input: how the user asked us to pick a credential store. */
 export type LoginMethod = 'auto' | 'docker' | 'config-file' | 'helper';

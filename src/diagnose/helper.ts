@@ -1,13 +1,14 @@
 // Turns a docker credential helper's failure (one that `docker login`/`docker logout` ran, or one we asked
 // ourselves) into one paragraph naming the helper and the host, the cause and the fix. Never a secret:
 // only the length of the password, and a helper's own words only when the call carried no secret back.
-import type { LoginOutcome } from './diagnose-login.js';
-import type { DockerConfig } from './docker-config.js';
+
+import type { DockerCredential, LoginMethod } from '../action/types.js';
+import type { DockerConfig } from '../docker/docker-config.js';
+import { findOnPath } from '../docker/path-lookup.js';
+import { storeHelperFor } from '../docker/store-helper.js';
+import { ECR_HELPER, ECR_HELPER_BINARY } from '../stores/ecr-helper.js';
+import type { LoginOutcome } from './login.js';
 import { finish, secretForms, sentence } from './message.js';
-import { findOnPath } from './path-lookup.js';
-import { storeHelperFor } from './store-helper.js';
-import { ECR_HELPER, ECR_HELPER_BINARY } from './stores/ecr-helper.js';
-import type { DockerCredential, LoginMethod } from './types.js';
 
 /** wincred's and Docker Desktop's limit on a stored secret, in characters. */
 export const STORE_SECRET_LIMIT = 2500;

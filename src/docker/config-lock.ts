@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import * as runner from '../action/runner.js';
 import { machineTag, ownerGone } from './process-owner.js';
-import * as runner from './runner.js';
 
 export interface LockOptions {
   staleMs: number;

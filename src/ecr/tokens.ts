@@ -1,18 +1,19 @@
 // Fetches every planned token at once and decodes the answers into docker credentials, one more per
 // alias. A failed request becomes one diagnosed failure per registry it was for; the others go on.
+
+import { InputError } from '../action/inputs.js';
+import * as runner from '../action/runner.js';
+import type { DockerCredential, RegistryFailure, Settings } from '../action/types.js';
+import { describeApiFailure } from '../diagnose/api.js';
 import { aliasCredentials } from './aliases.js';
 import { ECR, ECR_PUBLIC } from './aws-env.js';
 import { type AuthorizationData, credentialsFor, orderCredentials } from './credentials.js';
-import { describeApiFailure } from './diagnose.js';
 import { callerIdentity } from './identity.js';
-import { InputError } from './inputs.js';
 import { checkProfiles, profileResolver } from './profiles.js';
 import { roleAssumer } from './roles.js';
-import * as runner from './runner.js';
 import { validateAuthorizationData } from './token-answer.js';
 import type { ApiSettings, getAuthorizationToken } from './token-api.js';
 import { signedWith, type TokenRequest } from './token-plan.js';
-import type { DockerCredential, RegistryFailure, Settings } from './types.js';
 
 export type GetToken = typeof getAuthorizationToken;
 

@@ -4,9 +4,9 @@
 // that made it, and the next main or post removes those whose process is gone.
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as runner from '../action/runner.js';
 import { createIsolatedConfig, tempRoot } from './isolate.js';
 import { machineTag, ownerGone } from './process-owner.js';
-import * as runner from './runner.js';
 
 const PREFIX = 'ecr-login-copy-';
 /** The owner's pid and machine tag, then the six characters mkdtemp adds. */

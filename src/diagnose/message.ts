@@ -1,9 +1,17 @@
 // Message hygiene shared by the diagnoses: one paragraph on one line, never a secret in it, and how a
 // request travelled (through which proxy, or direct).
-import { SECRET_VARIABLES } from './aws-env.js';
+
+import type { DockerCredential } from '../action/types.js';
+import { SECRET_VARIABLES } from '../ecr/aws-env.js';
+import {
+  bypassesProxy,
+  PROXY_VARIABLES,
+  proxyFor,
+  proxyRoleFor,
+  proxySetting,
+  withScheme,
+} from '../net/proxy.js';
 import { redactUrls } from './display.js';
-import { bypassesProxy, PROXY_VARIABLES, proxyFor, proxyRoleFor, proxySetting, withScheme } from './proxy.js';
-import type { DockerCredential } from './types.js';
 
 type Env = NodeJS.ProcessEnv;
 

@@ -2,10 +2,11 @@
 // credentials files, resolved by the SDK itself (static keys, role_arn + source_profile, web identity,
 // SSO, credential_process, `aws login` sessions). The SDK's loaders are imported only when a profile is
 // used, so runs without one never pay for them.
+
+import * as runner from '../action/runner.js';
+import { display } from '../diagnose/display.js';
 import { STS } from './aws-env.js';
-import { display } from './display.js';
 import type { ItemInput } from './registry-items.js';
-import * as runner from './runner.js';
 import { type ApiSettings, type CredentialProvider, clientConfig } from './token-api.js';
 
 // The names the SDK's ini parser accepts in a `[profile NAME]` section header.

@@ -1,8 +1,9 @@
 // Turns GetAuthorizationToken answers into one docker credential per login host. Pure: the only effect
 // is the injected `mask`, which is called on every secret form before anything else reads the token.
+
+import type { DockerCredential } from '../action/types.js';
 import type { Registry } from './registry.js';
 import type { TokenRequest } from './token-plan.js';
-import type { DockerCredential } from './types.js';
 
 export interface AuthorizationData {
   authorizationToken?: string;

@@ -1,10 +1,11 @@
 // `registry-aliases`: lines ALIAS=REGISTRY. Docker matches credentials by the host it talks to, so a
 // registry reached under the team's own name (a CNAME with its own certificate, a pull-through proxy)
 // needs its token stored under that name too. Pure.
+
+import type { Alias, DockerCredential } from '../action/types.js';
+import { display, redactUserinfo } from '../diagnose/display.js';
 import { LOOPBACK } from './credentials.js';
-import { display, redactUserinfo } from './display.js';
 import { parseRegistryItem, type Registry } from './registry.js';
-import type { Alias, DockerCredential } from './types.js';
 
 const INPUT = 'Input `registry-aliases`';
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

@@ -1,11 +1,12 @@
 // registry-roles: the token for a registry is fetched with a role assumed from the step's own
 // credentials, or from a registry-profiles profile's. One AssumeRole per (profile, role) however many
 // regions use it; the STS client is loaded only when a role is configured.
+
+import * as runner from '../action/runner.js';
+import type { AwsCredentials } from '../action/types.js';
 import { STS } from './aws-env.js';
 import { ProfileError } from './profiles.js';
-import * as runner from './runner.js';
 import { type ApiSettings, type CredentialProvider, clientConfig } from './token-api.js';
-import type { AwsCredentials } from './types.js';
 
 /** AssumeRole failed: carries the role so the diagnosis can name it (the SDK error alone does not). */
 export class AssumeRoleError extends Error {

@@ -2,8 +2,8 @@
 // The password goes in on stdin, never in argv; output is captured, never echoed, and cleaned of the
 // CLI's boilerplate before it reaches a message. Every run is bounded, helpers included (bounded-exec).
 import { which } from '@actions/io';
+import { backoff, REFUSED, type RetryPolicy, retry } from '../net/retry.js';
 import { type BoundedOptions, type BoundedResult, runBounded } from './bounded-exec.js';
-import { backoff, REFUSED, type RetryPolicy, retry } from './retry.js';
 
 export type Exec = (command: string, args: string[], opts: BoundedOptions) => Promise<BoundedResult>;
 

@@ -1,14 +1,21 @@
 // Logs credentials in: checks before any network call that the runner can take them, then picks a
 // credential store per host and hands each store its batch. Stores return what they refused; refusals are
 // diagnosed here, in one place for every store.
-import { describeLoginFailure } from './diagnose-login.js';
-import { authKeyHost, type DockerConfig, helperFor, readConfig, updateConfig } from './docker-config.js';
-import { helperFailureOf } from './helper-failure.js';
+
+import { helperFailureOf } from '../diagnose/helper.js';
+import { describeLoginFailure } from '../diagnose/login.js';
+import {
+  authKeyHost,
+  type DockerConfig,
+  helperFor,
+  readConfig,
+  updateConfig,
+} from '../docker/docker-config.js';
+import { servedByEcrHelper } from '../stores/ecr-helper.js';
+import { chooseStore, STORE_NAMES, STORES } from '../stores/index.js';
+import type { AddContext } from '../stores/store.js';
 import * as runner from './runner.js';
 import type { LoginLog } from './state.js';
-import { servedByEcrHelper } from './stores/ecr-helper.js';
-import { chooseStore, STORE_NAMES, STORES } from './stores/index.js';
-import type { AddContext } from './stores/store.js';
 import type { DockerCredential, LoginMethod, RegistryFailure, Settings, StoreName } from './types.js';
 
 export interface LoginSetup extends AddContext {

@@ -1,9 +1,10 @@
 // Who the caller is, for a diagnosis: STS GetCallerIdentity with the same credentials (and proxy) as the
 // call that failed. Best-effort and bounded: one attempt, a short timeout, undefined on any failure (its
 // cause goes to the debug log). The STS client is loaded only when a diagnosis needs it.
+
+import * as runner from '../action/runner.js';
+import { scrub } from '../diagnose/message.js';
 import { STS } from './aws-env.js';
-import { scrub } from './message.js';
-import * as runner from './runner.js';
 import { type ApiSettings, clientConfig } from './token-api.js';
 
 export interface CallerIdentity {

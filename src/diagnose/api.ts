@@ -1,16 +1,17 @@
 // Turns a failed AWS call into one paragraph: what happened, the likely cause, the fix, and AWS's
-// request ID. Three jobs: classify (diagnose-classify.ts, pure), gather facts (diagnose-facts.ts, I/O),
+// request ID. Three jobs: classify (classify.ts, pure), gather facts (facts.ts, I/O),
 // render (here: failure + facts → message). Never quotes a secret or a credential variable's value:
 // every message goes through message.ts's scrub.
-import { CREDENTIAL_VARIABLES, ECR_PUBLIC, STS } from './aws-env.js';
-import { classify, type Failure } from './diagnose-classify.js';
-import { type ApiCall, type Facts, gatherFacts } from './diagnose-facts.js';
+
+import * as runner from '../action/runner.js';
+import { CREDENTIAL_VARIABLES, ECR_PUBLIC, STS } from '../ecr/aws-env.js';
+import { principalName, roleArnOfSession } from '../ecr/identity.js';
+import { profileFiles } from '../ecr/profiles.js';
+import { proxyRefusal } from '../net/proxy.js';
+import { classify, type Failure } from './classify.js';
 import { redactUserinfo } from './display.js';
-import { principalName, roleArnOfSession } from './identity.js';
+import { type ApiCall, type Facts, gatherFacts } from './facts.js';
 import { finish, hostPort, scrub, sentence } from './message.js';
-import { profileFiles } from './profiles.js';
-import { proxyRefusal } from './proxy.js';
-import * as runner from './runner.js';
 
 type Env = NodeJS.ProcessEnv;
 

@@ -4,12 +4,12 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { endpointOverride, type Service } from './aws-env.js';
-import type { Failure } from './diagnose-classify.js';
-import { callerIdentity } from './identity.js';
+import { endpointOverride, type Service } from '../ecr/aws-env.js';
+import { callerIdentity } from '../ecr/identity.js';
+import { type ApiSettings, endpointFor } from '../ecr/token-api.js';
+import { proxyFor } from '../net/proxy.js';
+import type { Failure } from './classify.js';
 import { proxyNote, proxyUrl } from './message.js';
-import { proxyFor } from './proxy.js';
-import { type ApiSettings, endpointFor } from './token-api.js';
 
 type Env = NodeJS.ProcessEnv;
 

@@ -1,13 +1,13 @@
 // Amazon ECR token calls: one GetAuthorizationToken per planned request, all at once. Retries,
 // backoff and jitter are the SDK's standard strategy; we set the attempt count, a per-attempt
-// timeout (connect, headers and body: src/attempt-deadline.ts) and the proxy agent.
+// timeout (connect, headers and body: src/ecr/attempt-deadline.ts) and the proxy agent.
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import type { AwsCredentials } from '../action/types.js';
+import { agentFor } from '../net/proxy.js';
 import { AttemptDeadlineHandler } from './attempt-deadline.js';
 import { ECR, ECR_PUBLIC, endpointOverride, type Service } from './aws-env.js';
 import type { AuthorizationData } from './credentials.js';
-import { agentFor } from './proxy.js';
 import type { TokenRequest } from './token-plan.js';
-import type { AwsCredentials } from './types.js';
 
 type Env = NodeJS.ProcessEnv;
 export type CredentialProvider = () => Promise<AwsCredentials>;

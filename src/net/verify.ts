@@ -3,9 +3,9 @@
 // writes a credential the registry would refuse.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { DockerCredential } from '../action/types.js';
 import { agentFor, proxyFor, proxyRefusal } from './proxy.js';
 import { backoff, retry } from './retry.js';
-import type { DockerCredential } from './types.js';
 
 export interface VerifySettings {
   httpProxy?: string;

@@ -1,11 +1,12 @@
 // Reads every input once into typed Settings. Pure apart from the `read` and `env` it is given, so the
 // whole bad-input table is unit-testable; every problem is collected and reported together, before
 // any network call or disk write.
-import { parseAliases, tokenRegistries } from './aliases.js';
-import { display, redactUserinfo } from './display.js';
-import { PROFILE_ITEMS } from './profiles.js';
-import { isRegion, PARTITIONS, parseRegistryList, type Registry } from './registry.js';
-import { type ItemInput, resolveItemLines } from './registry-items.js';
+
+import { display, redactUserinfo } from '../diagnose/display.js';
+import { parseAliases, tokenRegistries } from '../ecr/aliases.js';
+import { PROFILE_ITEMS } from '../ecr/profiles.js';
+import { isRegion, PARTITIONS, parseRegistryList, type Registry } from '../ecr/registry.js';
+import { type ItemInput, resolveItemLines } from '../ecr/registry-items.js';
 import type { Settings } from './types.js';
 
 export class InputError extends Error {

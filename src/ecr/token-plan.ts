@@ -1,4 +1,6 @@
 // Plans the GetAuthorizationToken calls: registries grouped per call, or the caller's default registry. Pure.
+
+import type { Settings } from '../action/types.js';
 import { tokenRegistries } from './aliases.js';
 import {
   type Partition,
@@ -7,7 +9,6 @@ import {
   partitionOfRegion,
   type Registry,
 } from './registry.js';
-import type { Settings } from './types.js';
 
 /** The API's limit on `registryIds` per call. */
 export const MAX_REGISTRY_IDS = 10;

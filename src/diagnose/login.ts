@@ -1,10 +1,11 @@
 // Turns a refused login into one paragraph: the registry's answer to our /v2/ check, or `docker login`'s,
 // set against what the token was for (account, region, expiry), with the likely cause and the fix.
+
+import type { DockerCredential, StoreName } from '../action/types.js';
+import { parseRegistryItem } from '../ecr/registry.js';
+import { proxyFor } from '../net/proxy.js';
+import { REFUSED } from '../net/retry.js';
 import { finish, hostPort, oneLine, proxyNote, secretForms, sentence } from './message.js';
-import { proxyFor } from './proxy.js';
-import { parseRegistryItem } from './registry.js';
-import { REFUSED } from './retry.js';
-import type { DockerCredential, StoreName } from './types.js';
 
 type Env = NodeJS.ProcessEnv;
 

@@ -3,8 +3,8 @@
 // answers `get` from the cache and renews a token close to expiry. Only a refresh loads the lock and the
 // AWS SDK (dynamic imports, which the bundler puts in chunks of their own): an answer from the cache
 // starts about as fast as node itself.
-import { CACHE_DIR_VARIABLE, listEntries, needsRefresh, readEntry } from './helper/cache.js';
-import { getAnswer, hostOf, listAnswer, NOT_FOUND, parseAction, storedHost } from './helper/protocol.js';
+import { CACHE_DIR_VARIABLE, listEntries, needsRefresh, readEntry } from './cache.js';
+import { getAnswer, hostOf, listAnswer, NOT_FOUND, parseAction, storedHost } from './protocol.js';
 
 export interface HelperRun {
   /** What goes to stdout: the answer, or the one-line error. */
@@ -37,7 +37,7 @@ export async function runHelper(
     // since this job's token for the host is the action's to keep fresh (its post step removes it).
     if (action === 'store' || action === 'erase') return { out: '', code: 0 };
     const fresh = needsRefresh(entry, Date.now())
-      ? await (await import('./helper/renew.js')).renew(dir, entry, env)
+      ? await (await import('./renew.js')).renew(dir, entry, env)
       : entry;
     return { out: getAnswer(input.trim(), fresh.username, fresh.password), code: 0 };
   } catch (error) {

@@ -1,7 +1,7 @@
 // Grammar of the `registries` input: account IDs, ECR registry hosts and pasted image URIs.
 // Pure: no I/O, no env reads. Host forms and partitions are described in docs/ecr-hosts.md.
 
-import { display, redactUserinfo } from './display.js';
+import { display, redactUserinfo } from '../diagnose/display.js';
 
 /** The AWS partitions, the one list every partition rule here (and the role-ARN check) is built from. */
 export const PARTITIONS = [

@@ -1,7 +1,7 @@
 // `ITEM=VALUE` lines that attach a value to registries (registry-roles, registry-profiles). Pure.
 // An account ID on the left means every registry of that account the step asks a token for, in every
 // region and partition; a host or image URI means that registry alone and wins over its account's line.
-import { display } from './display.js';
+import { display } from '../diagnose/display.js';
 import { parseRegistryItem, type Registry } from './registry.js';
 
 export interface ItemInput {

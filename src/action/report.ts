@@ -1,8 +1,9 @@
 // Everything main tells the user once the logins are done: a log group per login, the step outputs,
 // the job summary (one row per registry, logged in or failed) and the final failure message.
+
+import { signedWith } from '../ecr/token-plan.js';
+import { STORES } from '../stores/index.js';
 import * as runner from './runner.js';
-import { STORES } from './stores/index.js';
-import { signedWith } from './token-plan.js';
 import type { Login, RegistryFailure } from './types.js';
 
 /** The official output-name suffix: every run of characters outside [a-zA-Z0-9_] becomes `_`. */

@@ -2,13 +2,13 @@
 // post checks that no entry for our hosts remains in the config file. Imports nothing that loads the AWS SDK or an HTTP client (the post bundle stays small).
 import { readFile, realpath, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
-import { authKeysFor, readConfig, removeStrayTemps } from './docker-config.js';
-import { OWNER_MARKER } from './isolate.js';
-import { sweepPrivateCopies } from './private-copy.js';
+import { authKeysFor, readConfig, removeStrayTemps } from '../docker/docker-config.js';
+import { OWNER_MARKER } from '../docker/isolate.js';
+import { sweepPrivateCopies } from '../docker/private-copy.js';
+import { STORE_NAMES, STORES } from '../stores/index.js';
+import type { RemoveContext } from '../stores/store.js';
 import * as runner from './runner.js';
 import { decodeState, type PostState, STATE_KEY } from './state.js';
-import { STORE_NAMES, STORES } from './stores/index.js';
-import type { RemoveContext } from './stores/store.js';
 
 export interface PostDeps {
   env: NodeJS.ProcessEnv;
@@ -19,7 +19,9 @@ export interface PostDeps {
 const defaults = (): PostDeps => ({
   env: process.env,
   // The docker CLI module loads only when a helper-owned host needs `docker logout`; direct writes need none.
-  tools: { dockerLogout: async (host, env) => (await import('./docker-cli.js')).dockerLogout(host, env) },
+  tools: {
+    dockerLogout: async (host, env) => (await import('../docker/docker-cli.js')).dockerLogout(host, env),
+  },
   now: () => new Date(),
 });
 

@@ -2,8 +2,8 @@
 // cannot drift; it holds hosts, store names and paths only, never a credential. Post acts on it (removes
 // entries, deletes a directory), so every field is checked before use: the state file is not ours alone.
 import { isAbsolute } from 'node:path';
-import { isHelperName } from './helper/launcher.js';
-import { isStoreName, STORES } from './stores/index.js';
+import { isHelperName } from '../helper/launcher.js';
+import { isStoreName, STORES } from '../stores/index.js';
 import type { DockerCredential, HelperRecord, Login, Settings, StoreName } from './types.js';
 
 interface StoredLogin {

@@ -5,9 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { chmod, copyFile, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as runner from '../action/runner.js';
+import type { Settings } from '../action/types.js';
 import { configFile } from './docker-config.js';
-import * as runner from './runner.js';
-import type { Settings } from './types.js';
 
 /**
  * The rest of the docker config directory (cli-plugins, contexts, buildx builders, trust) is linked, not
