@@ -1,8 +1,8 @@
-export const id = 944;
-export const ids = [944];
+export const id = 822;
+export const ids = [822];
 export const modules = {
 
-/***/ 944:
+/***/ 1822:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -20,11 +20,11 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: external "assert"
-var external_assert_ = __webpack_require__(613);
+var external_assert_ = __webpack_require__(2613);
 // EXTERNAL MODULE: external "path"
-var external_path_ = __webpack_require__(928);
+var external_path_ = __webpack_require__(6928);
 // EXTERNAL MODULE: external "fs"
-var external_fs_ = __webpack_require__(896);
+var external_fs_ = __webpack_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -477,23 +477,11 @@ function io_copyFile(srcFile, destFile, force) {
     });
 }
 //# sourceMappingURL=io.js.map
-// EXTERNAL MODULE: ./src/bounded-exec.ts + 1 modules
-var bounded_exec = __webpack_require__(218);
-;// CONCATENATED MODULE: ./src/retry.ts
-async function retry(policy, attempt, retryable) {
-    let result = await attempt();
-    for (let n = 1; n < policy.attempts && retryable(result); n++) {
-        await new Promise((r) => setTimeout(r, policy.delayMs(n)));
-        result = await attempt();
-    }
-    return result;
-}
-/** A registry's or the docker CLI's words for "this credential is refused": final, never worth a retry. */
-const REFUSED = /\b(401|403)\b|unauthorized|denied|forbidden|no basic auth credentials/i;
-/** The backoff both retried checks use: 0.5 s, then 1 s, doubling. */
-const backoff = (attempts) => ({ attempts, delayMs: (n) => 500 * 2 ** (n - 1) });
-
-;// CONCATENATED MODULE: ./src/docker-cli.ts
+// EXTERNAL MODULE: ./src/net/retry.ts
+var retry = __webpack_require__(7893);
+// EXTERNAL MODULE: ./src/docker/bounded-exec.ts
+var bounded_exec = __webpack_require__(4235);
+;// CONCATENATED MODULE: ./src/docker/docker-cli.ts
 // The docker CLI, for hosts whose credentials a credential helper owns (or login-method: docker).
 // The password goes in on stdin, never in argv; output is captured, never echoed, and cleaned of the
 // CLI's boilerplate before it reaches a message. Every run is bounded, helpers included (bounded-exec).
@@ -531,7 +519,7 @@ function cleanDockerOutput(text) {
 }
 /** A failure worth retrying: the registry was not reached or the connection broke, never a refusal. */
 function isTransientDockerError(message) {
-    if (REFUSED.test(message))
+    if (retry/* REFUSED */.ln.test(message))
         return false;
     return /dial tcp|connection refused|connection reset|i\/o timeout|no such host|TLS handshake timeout|EOF|timeout|temporary failure|server misbehaving|502|503|504/i.test(message);
 }
@@ -543,7 +531,7 @@ function resultOf(out, timeoutMs) {
         ...(out.timedOut ? { timedOutAfterMs: timeoutMs } : {}),
     };
 }
-const DOCKER_RETRY = backoff(3);
+const DOCKER_RETRY = (0,retry/* backoff */.JN)(3);
 function dockerLogin(host, username, password, env, timeoutMs = DOCKER_TIMEOUT_MS, policy = DOCKER_RETRY, exec = bounded_exec/* runBounded */.B) {
     const attempt = async () => {
         const out = await exec(await docker(), ['login', '--username', username, '--password-stdin', host], {
@@ -555,7 +543,7 @@ function dockerLogin(host, username, password, env, timeoutMs = DOCKER_TIMEOUT_M
     };
     // A timeout is not retried: a hung helper hangs again.
     const retryable = (r) => !r.ok && r.timedOutAfterMs === undefined && isTransientDockerError(r.message);
-    return retry(policy, attempt, retryable);
+    return (0,retry/* retry */.L5)(policy, attempt, retryable);
 }
 async function dockerLogout(host, env, timeoutMs = DOCKER_TIMEOUT_MS, exec = bounded_exec/* runBounded */.B) {
     return resultOf(await exec(await docker(), ['logout', host], { env, timeoutMs }), timeoutMs);
