@@ -240,6 +240,23 @@ describe.skipIf(
     },
   );
 
+  it('login-method: docker on a config that already keeps credentials in the file: docker writes auths, the default store is never called, and skopeo, podman and buildah copy an image', async () => {
+    // Any `auths` entry keeps the docker CLI on the file (no default-store detection).
+    const w = await job({
+      auths: { 'ghcr.io': { auth: Buffer.from('octocat:not-real').toString('base64') } },
+    });
+    const inputs = { 'login-method': 'docker' };
+    const main = await step(w, 'main', inputs);
+    expectOk(main);
+    expect(await defaultStore.calls()).toEqual([]);
+    await expectEveryClientCopies(clientEnv(w, main), 'docker');
+    const post = await step(w, 'post', inputs);
+    expectOk(post);
+    expect(await defaultStore.calls()).toEqual([]);
+    expectNoSecretShown(main, world.secrets);
+    expectNoSecretShown(post, world.secrets);
+  });
+
   it('isolate-config exports REGISTRY_AUTH_FILE: a stale containers auth.json no longer misleads skopeo', async () => {
     const w = await job({});
     // An older login in the XDG runtime dir, with a wrong password for the source registry.
