@@ -8,7 +8,8 @@ import { pathToFileURL } from 'node:url';
 export const ALLOWED = ['MIT', 'ISC', 'Apache-2.0', 'BSD-2-Clause', 'BSD-3-Clause', '0BSD', 'BlueOak-1.0.0'];
 
 const RULE = '='.repeat(80);
-const HEADER = 'Third-party packages bundled in dist/main, dist/post and dist/helper (written by scripts/build.mjs).';
+const HEADER =
+  'Third-party packages bundled in dist/main, dist/post and dist/helper (written by scripts/build.mjs).';
 
 /** @param {{name: string, version: string, license: string, text: string}[]} packages */
 export function formatNotices(packages) {
