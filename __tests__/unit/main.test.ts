@@ -15,7 +15,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { type MainDeps, runMain } from '../../src/action/main.js';
 import type { PostState } from '../../src/action/state.js';
 import { type DockerResult, dockerLogin, dockerPath, type Exec } from '../../src/docker/docker-cli.js';
-import { OWNER_MARKER } from '../../src/docker/isolate.js';
+import { OWNER_MARKER } from '../../src/docker/owned-dir.js';
 import { getAuthorizationToken } from '../../src/ecr/token-api.js';
 import type { VerifyResult } from '../../src/net/verify.js';
 import { BAD_INPUT_ACCOUNT, BAD_INPUTS } from '../support/bad-inputs.js';

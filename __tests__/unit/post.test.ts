@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type PostDeps, runPost } from '../../src/action/post.js';
 import { encodeState, type PostState, STATE_KEY } from '../../src/action/state.js';
 import type { DockerResult } from '../../src/docker/docker-cli.js';
-import { OWNER_MARKER } from '../../src/docker/isolate.js';
+import { OWNER_MARKER } from '../../src/docker/owned-dir.js';
 import { machineTag } from '../../src/docker/process-owner.js';
 import { captureStdout } from '../support/stdout.js';
 

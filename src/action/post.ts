@@ -1,9 +1,8 @@
 // The post step: each credential store removes what main added to it, even after a partial failure; then
 // post checks that no entry for our hosts remains in the config file. Imports nothing that loads the AWS SDK or an HTTP client (the post bundle stays small).
-import { readFile, realpath, rm } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { authKeysFor, readConfig, removeStrayTemps } from '../docker/docker-config.js';
-import { OWNER_MARKER } from '../docker/isolate.js';
+import { checkOwned, OWNER_MARKER } from '../docker/owned-dir.js';
 import { sweepPrivateCopies } from '../docker/private-copy.js';
 import { STORE_NAMES, STORES } from '../stores/index.js';
 import type { RemoveContext } from '../stores/store.js';
@@ -44,34 +43,21 @@ async function warnOfLeftovers(dir: string, hosts: readonly string[]): Promise<v
   }
 }
 
-/**
- * Why the directory named as isolatedDir is not one main created, or undefined when it is: it must be inside
- * RUNNER_TEMP once symlinks and `..` are resolved, and hold the owner marker with the state's id.
- */
-async function notOurs(state: PostState, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const { isolatedDir = '', isolatedId } = state;
-  const temp = env.RUNNER_TEMP ? await realpath(env.RUNNER_TEMP).catch(() => undefined) : undefined;
-  if (!temp) return 'RUNNER_TEMP is not set or does not exist';
-  const real = await realpath(isolatedDir).catch(() => undefined);
-  if (real === undefined) return undefined; // already gone: nothing to delete
-  const inside = relative(temp, real);
-  if (!inside || inside.startsWith('..') || isAbsolute(inside))
-    return `it is not inside RUNNER_TEMP (${temp})`;
-  const marker = await readFile(join(real, OWNER_MARKER), 'utf8').catch(() => undefined);
-  if (marker?.trim() !== isolatedId) return `it does not hold the ${OWNER_MARKER} main wrote`;
-  return undefined;
-}
-
 /** Deletes the job-private config main created, and nothing else: a state pointing elsewhere is warned of. */
 async function removeIsolatedDir(state: PostState, env: NodeJS.ProcessEnv): Promise<void> {
   if (!state.isolatedDir) return;
-  const why = await notOurs(state, env);
-  if (why) {
+  const owned = await checkOwned(state.isolatedDir, state.isolatedId, env.RUNNER_TEMP);
+  if ('gone' in owned) return;
+  if ('problem' in owned) {
+    const why = {
+      'no-temp': 'RUNNER_TEMP is not set or does not exist',
+      outside: `it is not inside RUNNER_TEMP (${owned.temp})`,
+      unmarked: `it does not hold the ${OWNER_MARKER} main wrote`,
+    }[owned.problem];
     runner.warning(`Not deleting the saved state's "isolatedDir" ${state.isolatedDir}: ${why}.`);
     return;
   }
-  const real = await realpath(state.isolatedDir).catch(() => undefined);
-  if (real) await rm(real, { recursive: true, force: true });
+  await rm(owned.real, { recursive: true, force: true });
 }
 
 /** Runs post; an unexpected failure is one warning naming it (post never fails the job over cleanup). */

@@ -87,6 +87,6 @@ export interface Login {
 export interface HelperRecord {
   dir: string;
   name: string;
-  /** The random id in the home's owner marker (isolate.ts's OWNER_MARKER): post deletes only a home holding it. */
+  /** The random id in the home's owner marker (docker/owned-dir.ts): post deletes only a home holding it. */
   id: string;
 }

@@ -1,13 +1,13 @@
 // isolate-config: a job-private docker config under RUNNER_TEMP, seeded with a copy of the current
 // one (earlier logins and settings keep working), so jobs sharing a HOME on a self-hosted runner never
 // read, overwrite or log out each other's ECR credentials.
-import { randomBytes } from 'node:crypto';
-import { chmod, copyFile, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as runner from '../action/runner.js';
 import type { Settings } from '../action/types.js';
 import { configFile } from './docker-config.js';
+import { markOwned } from './owned-dir.js';
 
 /**
  * The rest of the docker config directory (cli-plugins, contexts, buildx builders, trust) is linked, not
@@ -55,12 +55,9 @@ export async function createIsolatedConfig(
   return dir;
 }
 
-/** The file in a job-private config that says main made it: post deletes only a directory holding our id. */
-export const OWNER_MARKER = '.ecr-login-owner';
-
 export interface ConfigDir {
   dir: string;
-  /** With isolate-config: the random id in the directory's OWNER_MARKER, recorded in the state. */
+  /** With isolate-config: the random id main marked the directory with (owned-dir.ts), kept in the state. */
   isolatedId?: string;
 }
 
@@ -78,8 +75,7 @@ export async function prepareConfigDir(
     return { dir: userDir };
   }
   const dir = await createIsolatedConfig(userDir, env);
-  const isolatedId = randomBytes(16).toString('hex');
-  await writeFile(join(dir, OWNER_MARKER), `${isolatedId}\n`, { mode: 0o600, flag: 'wx' });
+  const isolatedId = await markOwned(dir);
   runner.exportVariable('DOCKER_CONFIG', dir);
   // podman, buildah and skopeo read REGISTRY_AUTH_FILE first, before an older containers auth.json.
   runner.exportVariable('REGISTRY_AUTH_FILE', configFile(dir));

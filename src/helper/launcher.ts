@@ -3,10 +3,10 @@
 // launcher runs the helper bundle with the node binary that ran the action and bakes in the cache path;
 // it holds paths only, never a credential.
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { HelperRecord } from '../action/types.js';
-import { OWNER_MARKER } from '../docker/isolate.js';
+import { checkOwned, markOwned, OWNER_MARKER } from '../docker/owned-dir.js';
 import { CACHE_DIR_VARIABLE } from './cache.js';
 
 const LAUNCHER_PREFIX = 'docker-credential-';
@@ -75,8 +75,7 @@ export async function installHelper(
     await mkdir(binDir, { mode: 0o700 });
     await mkdir(cacheDir, { mode: 0o700 });
     const name = `ecr-login-job-${randomBytes(4).toString('hex')}`;
-    const id = randomBytes(16).toString('hex');
-    await writeFile(join(dir, OWNER_MARKER), `${id}\n`, { mode: 0o600, flag: 'wx' });
+    const id = await markOwned(dir);
     const { file, text } = launcherScript(name, { node, bundle, cacheDir }, platform);
     const launcher = join(binDir, file);
     await writeFile(launcher, text, { mode: 0o700, flag: 'wx' });
@@ -102,22 +101,22 @@ export function isHelperName(name: unknown): name is string {
 export async function removeHelper(helper: HelperRecord, runnerTemp: string): Promise<void> {
   const bad = (what: string) => new Error(`the saved state names ${what}; nothing was deleted`);
   if (!isHelperName(helper.name)) throw bad(`an unexpected credential helper ${JSON.stringify(helper.name)}`);
-  let real: string;
-  try {
-    real = await realpath(helper.dir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw e;
-  }
-  if (dirname(real) !== (await realpath(runnerTemp)) || !basename(real).startsWith(HOME_PREFIX))
-    throw bad(
-      `the credential helper directory ${JSON.stringify(helper.dir)}, which is not ours in RUNNER_TEMP`,
-    );
-  const marker = await readFile(join(real, OWNER_MARKER), 'utf8').catch(() => undefined);
-  if (marker?.trim() !== helper.id)
+  const owned = await checkOwned(helper.dir, helper.id, runnerTemp);
+  if ('gone' in owned) return;
+  if ('problem' in owned && owned.problem === 'unmarked')
     throw bad(
       `the credential helper directory ${JSON.stringify(helper.dir)}, which lacks the ${OWNER_MARKER} main wrote`,
     );
+  // A helper home is always a direct child of RUNNER_TEMP with our prefix, never deeper.
+  if (
+    'problem' in owned ||
+    dirname(owned.real) !== owned.temp ||
+    !basename(owned.real).startsWith(HOME_PREFIX)
+  )
+    throw bad(
+      `the credential helper directory ${JSON.stringify(helper.dir)}, which is not ours in RUNNER_TEMP`,
+    );
+  const { real } = owned;
   await rm(real, { recursive: true, force: true });
 }
 
